@@ -1,0 +1,26 @@
+//! The Latchkey domain, free of HTTP, SQL, clock reads and globals.
+//!
+//! Map of the crate:
+//! - [`ids`]: typed identifiers (organization, client, technical account, ...) and their generators.
+//! - [`time`]: [`time::UnixMillis`], the one time type; the caller reads the clock once per
+//!   request and passes it down.
+//! - [`secret`]: client secrets (plaintext type that never prints) and their peppered hash.
+//! - [`scope`]: parsing of IMS scope lists (commas and/or spaces) into a validated set.
+//! - [`credentials`]: organizations, projects, OAuth Server-to-Server credentials.
+//! - [`keys`]: signing keys (RS256, ES256, EdDSA), their encryption at rest, the JWKS document.
+//! - [`token`]: access-token claims, client authentication, the `client_credentials` grant and
+//!   the verification of Latchkey's own tokens.
+//! - [`provision`]: creating organizations, projects and credentials with fresh ids and secrets.
+//! - [`throttle`]: per-credential token budgets and failed-authentication throttling.
+//! - [`store`]: the storage ports the domain needs; `latchkey-store` implements them.
+
+pub mod credentials;
+pub mod ids;
+pub mod keys;
+pub mod provision;
+pub mod scope;
+pub mod secret;
+pub mod store;
+pub mod throttle;
+pub mod time;
+pub mod token;

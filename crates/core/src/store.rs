@@ -1,0 +1,174 @@
+//! The storage ports the domain needs. `latchkey-store` implements them once for SQLite and
+//! PostgreSQL (through one SQL code path), and its conformance suite holds both to this contract.
+//!
+//! Contract points every implementation must keep:
+//! - Each mutating call is one transaction: it happens completely or not at all, so a crash at
+//!   any moment leaves either the old or the new state (security T-71/T-72).
+//! - [`SecretStore::add_secret`] and [`SecretStore::delete_secret`] are race-free under
+//!   concurrency: a credential never holds more than `max` secrets and never zero.
+//! - [`KeyStore::insert_signing_key`] never creates a second active key for one algorithm, even
+//!   when several nodes start at once.
+
+use async_trait::async_trait;
+
+use crate::credentials::{
+    Credential, NewCredential, Organization, Project, SecretUsage, StoredSecret,
+};
+use crate::ids::{ClientId, OrgId};
+use crate::keys::StoredKey;
+use crate::secret::SecretHash;
+use crate::time::UnixMillis;
+
+/// Storage failures, as the domain sees them.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The addressed record does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A unique value (client id, organization id, ...) is taken.
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// The credential already holds the maximum number of secrets.
+    #[error("the credential already holds the maximum number of client secrets")]
+    SecretLimitReached,
+    /// Deleting this secret would leave the credential with none.
+    #[error("the last client secret of a credential cannot be deleted")]
+    LastSecret,
+    /// The database could not be reached or failed; the detail is for logs only.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// Stored data could not be decoded; the detail is for logs only.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// Organizations and projects.
+#[async_trait]
+pub trait OrgStore: Send + Sync {
+    /// Creates an organization; `Conflict` if the id exists.
+    async fn create_organization(&self, org: &Organization) -> Result<(), StoreError>;
+    /// One organization.
+    async fn get_organization(&self, id: &OrgId) -> Result<Option<Organization>, StoreError>;
+    /// All organizations, oldest first.
+    async fn list_organizations(&self) -> Result<Vec<Organization>, StoreError>;
+    /// Creates a project in an existing organization.
+    async fn create_project(
+        &self,
+        org_id: &OrgId,
+        name: &str,
+        now: UnixMillis,
+    ) -> Result<Project, StoreError>;
+    /// One project.
+    async fn get_project(&self, id: i64) -> Result<Option<Project>, StoreError>;
+}
+
+/// Credentials.
+#[async_trait]
+pub trait CredentialStore: Send + Sync {
+    /// Creates a credential together with its first secret, atomically.
+    async fn create_credential(
+        &self,
+        new: &NewCredential,
+        first_secret_uuid: &str,
+        first_secret_hash: &SecretHash,
+        now: UnixMillis,
+    ) -> Result<Credential, StoreError>;
+    /// One credential by numeric id.
+    async fn get_credential(&self, id: i64) -> Result<Option<Credential>, StoreError>;
+    /// The credential with this client id and its secrets, for client authentication.
+    async fn find_credential_for_auth(
+        &self,
+        client_id: &ClientId,
+    ) -> Result<Option<(Credential, Vec<StoredSecret>)>, StoreError>;
+    /// Credentials of an organization, oldest first.
+    async fn list_credentials(&self, org_id: &OrgId) -> Result<Vec<Credential>, StoreError>;
+    /// Enables or disables a credential.
+    async fn set_credential_enabled(
+        &self,
+        id: i64,
+        enabled: bool,
+        now: UnixMillis,
+    ) -> Result<(), StoreError>;
+    /// Refuses every token of the credential issued before `before`.
+    async fn revoke_credential_tokens(
+        &self,
+        id: i64,
+        before: UnixMillis,
+    ) -> Result<(), StoreError>;
+}
+
+/// Client secrets.
+#[async_trait]
+pub trait SecretStore: Send + Sync {
+    /// Secrets of a credential, oldest first.
+    async fn list_secrets(&self, credential_id: i64) -> Result<Vec<StoredSecret>, StoreError>;
+    /// Adds a secret; `SecretLimitReached` when the credential already holds `max`, `NotFound`
+    /// when the credential does not exist.
+    async fn add_secret(
+        &self,
+        credential_id: i64,
+        uuid: &str,
+        hash: &SecretHash,
+        max: usize,
+        now: UnixMillis,
+    ) -> Result<StoredSecret, StoreError>;
+    /// Deletes a secret; `LastSecret` when it is the only one, `NotFound` when absent.
+    async fn delete_secret(&self, credential_id: i64, uuid: &str) -> Result<(), StoreError>;
+    /// Records a batch of successful uses; a use never moves `last_used_at` backwards and
+    /// usages of deleted secrets are ignored.
+    async fn record_secret_usage(&self, usages: &[SecretUsage]) -> Result<(), StoreError>;
+}
+
+/// Signing keys.
+#[async_trait]
+pub trait KeyStore: Send + Sync {
+    /// Every stored key.
+    async fn list_signing_keys(&self) -> Result<Vec<StoredKey>, StoreError>;
+    /// Inserts a key. Returns `false` (and stores nothing) when the key is `Active` and another
+    /// active key for the same algorithm exists.
+    async fn insert_signing_key(&self, key: &StoredKey) -> Result<bool, StoreError>;
+}
+
+/// A revoked access token (RFC 7009), remembered until it would have expired anyway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevokedToken {
+    /// The token's `jti`.
+    pub jti: String,
+    /// When the token expires; the row can be purged after that.
+    pub expires_at: UnixMillis,
+    /// When it was revoked.
+    pub revoked_at: UnixMillis,
+}
+
+/// Revoked tokens.
+#[async_trait]
+pub trait RevocationStore: Send + Sync {
+    /// Records a revocation (idempotent).
+    async fn revoke_token(&self, token: &RevokedToken) -> Result<(), StoreError>;
+    /// Whether a token id is revoked.
+    async fn is_token_revoked(&self, jti: &str) -> Result<bool, StoreError>;
+    /// Revocations recorded at or after `since` (for node caches).
+    async fn revocations_since(&self, since: UnixMillis) -> Result<Vec<RevokedToken>, StoreError>;
+    /// Drops revocations of tokens that expired before `now`; returns how many.
+    async fn purge_expired_revocations(&self, now: UnixMillis) -> Result<u64, StoreError>;
+}
+
+/// Small key/value facts about the installation (e.g. the pepper check value).
+#[async_trait]
+pub trait MetaStore: Send + Sync {
+    /// A value.
+    async fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError>;
+    /// Stores `value` unless the key exists; returns the value now stored.
+    async fn put_meta_if_absent(&self, key: &str, value: &str) -> Result<String, StoreError>;
+}
+
+/// Everything the server needs from storage.
+#[async_trait]
+pub trait Store:
+    OrgStore + CredentialStore + SecretStore + KeyStore + RevocationStore + MetaStore
+{
+    /// Checks that the database answers (readiness).
+    async fn ping(&self) -> Result<(), StoreError>;
+    /// Which backend this is (`sqlite` or `postgres`), for logs and metrics.
+    fn backend_name(&self) -> &'static str;
+}

@@ -1,0 +1,41 @@
+//! The `dev-credentials.json` file that `latchkey serve --dev` writes into the data directory.
+//!
+//! The shape is additive: later features add keys (`admin`, `aem`, `service_account_jwt`), never
+//! rename existing ones, so scripts written against an older file keep working.
+
+use serde::{Deserialize, Serialize};
+
+/// Top level of `dev-credentials.json`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DevCredentials {
+    /// Base URL of the identity service (what Adobe's docs call the IMS host).
+    pub ims: String,
+    /// The demo organization (`<24 hex>@AdobeOrg`).
+    pub org_id: String,
+    /// Credentials by kind.
+    pub credentials: DevCredentialSet,
+}
+
+/// The seeded credentials, by kind.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DevCredentialSet {
+    /// The demo OAuth Server-to-Server credential.
+    pub oauth_server_to_server: DevOAuthCredential,
+}
+
+/// One OAuth Server-to-Server credential, including its plaintext secret (dev mode only).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DevOAuthCredential {
+    /// Numeric credential id, as in the console URL.
+    pub credential_id: i64,
+    /// The client id (32 hex), also the `x-api-key`.
+    pub client_id: String,
+    /// The client secret, in plaintext: this file is for local development only.
+    pub client_secret: String,
+    /// Scopes the credential may request.
+    pub scopes: Vec<String>,
+    /// Technical account id (`<24 hex>@techacct.adobe.com`).
+    pub technical_account_id: String,
+    /// Technical account email.
+    pub technical_account_email: String,
+}

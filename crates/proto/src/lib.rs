@@ -1,0 +1,12 @@
+//! Wire types shared by the Latchkey server, the client library and the CLI.
+//!
+//! Only serde shapes live here: no IO, no validation beyond what the types say. Each module
+//! mirrors one surface of the protocol:
+//! - [`ims`]: the IMS token endpoint (`/ims/token/v*`), its success and error bodies, and the
+//!   IMS `validate_token` answer (reference/adobe-protocol.md §1–2).
+//! - [`oauth`]: the standard OAuth documents: RFC 8414 metadata and RFC 7662 introspection.
+//! - [`dev`]: the `dev-credentials.json` file written by `latchkey serve --dev`.
+
+pub mod dev;
+pub mod ims;
+pub mod oauth;
