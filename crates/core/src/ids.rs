@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 ///
 /// A CSPRNG failure means the machine cannot produce secrets at all; there is no safe fallback.
 pub fn random_bytes(buf: &mut [u8]) -> Result<(), RandomnessUnavailable> {
-    SystemRandom::new().fill(buf).map_err(|_| RandomnessUnavailable)
+    SystemRandom::new()
+        .fill(buf)
+        .map_err(|_| RandomnessUnavailable)
 }
 
 /// The system random number generator failed.
@@ -102,8 +104,7 @@ impl ClientId {
     pub fn parse(s: &str) -> Option<Self> {
         (!s.is_empty()
             && s.len() <= 128
-            && s
-                .bytes()
+            && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')))
         .then(|| Self(s.to_owned()))
     }

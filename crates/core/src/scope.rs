@@ -118,7 +118,10 @@ mod tests {
 
     #[test]
     fn grammar_and_size_limits() {
-        assert_eq!(ScopeList::parse("read\ninjected"), Err(ScopeError::BadCharacter));
+        assert_eq!(
+            ScopeList::parse("read\ninjected"),
+            Err(ScopeError::BadCharacter)
+        );
         assert_eq!(ScopeList::parse("\"x\""), Err(ScopeError::BadCharacter));
         assert_eq!(ScopeList::parse("a\\b"), Err(ScopeError::BadCharacter));
         assert_eq!(ScopeList::parse(&"x".repeat(200)), Err(ScopeError::TooLong));
@@ -129,9 +132,14 @@ mod tests {
     #[test]
     fn first_not_in_finds_the_disallowed_scope() {
         let allowed = ScopeList::parse("openid,AdobeID").unwrap();
-        assert_eq!(ScopeList::parse("openid").unwrap().first_not_in(&allowed), None);
         assert_eq!(
-            ScopeList::parse("openid,admin").unwrap().first_not_in(&allowed),
+            ScopeList::parse("openid").unwrap().first_not_in(&allowed),
+            None
+        );
+        assert_eq!(
+            ScopeList::parse("openid,admin")
+                .unwrap()
+                .first_not_in(&allowed),
             Some("admin")
         );
     }

@@ -85,7 +85,11 @@ impl SecretHasher {
 
     /// The stored form of `secret`.
     pub fn hash(&self, secret: &ClientSecret) -> SecretHash {
-        SecretHash(hmac::sign(&self.key, secret.expose().as_bytes()).as_ref().to_vec())
+        SecretHash(
+            hmac::sign(&self.key, secret.expose().as_bytes())
+                .as_ref()
+                .to_vec(),
+        )
     }
 
     /// Whether `secret` matches `stored`, compared in constant time.

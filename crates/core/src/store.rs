@@ -89,18 +89,16 @@ pub trait CredentialStore: Send + Sync {
         enabled: bool,
         now: UnixMillis,
     ) -> Result<(), StoreError>;
-    /// Refuses every token of the credential issued before `before`.
-    async fn revoke_credential_tokens(
-        &self,
-        id: i64,
-        before: UnixMillis,
-    ) -> Result<(), StoreError>;
+    /// Refuses every token of the credential issued before `before`. The cut-off only moves
+    /// forward: an older value (from a node with a slow clock) never revalidates tokens.
+    async fn revoke_credential_tokens(&self, id: i64, before: UnixMillis)
+    -> Result<(), StoreError>;
 }
 
 /// Client secrets.
 #[async_trait]
 pub trait SecretStore: Send + Sync {
-    /// Secrets of a credential, oldest first.
+    /// Secrets of a credential, oldest first (empty for an unknown credential).
     async fn list_secrets(&self, credential_id: i64) -> Result<Vec<StoredSecret>, StoreError>;
     /// Adds a secret; `SecretLimitReached` when the credential already holds `max`, `NotFound`
     /// when the credential does not exist.

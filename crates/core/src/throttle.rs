@@ -89,11 +89,18 @@ fn over(w: Option<&Window>, limit: u32, now: i64, len: i64) -> Option<u64> {
     if limit == 0 || now >= w.start + len || now < w.start || w.count < limit {
         return None;
     }
-    Some(u64::try_from((w.start + len - now + 999) / 1000).unwrap_or(1).max(1))
+    Some(
+        u64::try_from((w.start + len - now + 999) / 1000)
+            .unwrap_or(1)
+            .max(1),
+    )
 }
 
 fn bump<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Window>, key: K, now: i64, len: i64) -> u32 {
-    let w = map.entry(key).or_insert(Window { start: now, count: 0 });
+    let w = map.entry(key).or_insert(Window {
+        start: now,
+        count: 0,
+    });
     let w = w.current(now, len);
     w.count = w.count.saturating_add(1);
     w.count
@@ -114,13 +121,26 @@ impl Throttle {
     }
 
     /// Before checking a secret: may this peer try to authenticate as `client_id`?
-    pub fn check_failures(&self, client_id: &str, peer: IpAddr, now: UnixMillis) -> Result<(), Throttled> {
+    pub fn check_failures(
+        &self,
+        client_id: &str,
+        peer: IpAddr,
+        now: UnixMillis,
+    ) -> Result<(), Throttled> {
         let l = &self.limits;
         let st = self.lock();
         if let Some(s) = over(st.peers.get(&peer), l.failures_per_peer, now.0, l.window_ms) {
-            return Err(Throttled { retry_after_secs: s, limit: ThrottleKind::PeerFailures });
+            return Err(Throttled {
+                retry_after_secs: s,
+                limit: ThrottleKind::PeerFailures,
+            });
         }
-        let client_over = over(st.clients.get(client_id), l.failures_per_client, now.0, l.window_ms);
+        let client_over = over(
+            st.clients.get(client_id),
+            l.failures_per_client,
+            now.0,
+            l.window_ms,
+        );
         if let Some(s) = client_over {
             let key = (client_id.to_owned(), peer);
             let peer_failed = st
@@ -128,7 +148,10 @@ impl Throttle {
                 .get(&key)
                 .is_some_and(|w| now.0 < w.start + l.window_ms && w.count > 0);
             if peer_failed {
-                return Err(Throttled { retry_after_secs: s, limit: ThrottleKind::ClientFailures });
+                return Err(Throttled {
+                    retry_after_secs: s,
+                    limit: ThrottleKind::ClientFailures,
+                });
             }
         }
         Ok(())
@@ -143,7 +166,12 @@ impl Throttle {
         }
         bump(&mut st.peers, peer, now.0, len);
         bump(&mut st.clients, client_id.to_owned(), now.0, len);
-        bump(&mut st.client_peers, (client_id.to_owned(), peer), now.0, len);
+        bump(
+            &mut st.client_peers,
+            (client_id.to_owned(), peer),
+            now.0,
+            len,
+        );
     }
 
     /// Takes one token from the credential's budget.
@@ -153,8 +181,16 @@ impl Throttle {
             return Ok(());
         }
         let mut st = self.lock();
-        if let Some(s) = over(st.budgets.get(client_id), l.tokens_per_window, now.0, l.window_ms) {
-            return Err(Throttled { retry_after_secs: s, limit: ThrottleKind::TokenBudget });
+        if let Some(s) = over(
+            st.budgets.get(client_id),
+            l.tokens_per_window,
+            now.0,
+            l.window_ms,
+        ) {
+            return Err(Throttled {
+                retry_after_secs: s,
+                limit: ThrottleKind::TokenBudget,
+            });
         }
         if st.budgets.len() > PRUNE_AT {
             prune(&mut st, now.0, l.window_ms);
@@ -220,7 +256,8 @@ mod tests {
         // The owner, who never failed, still gets its secret checked.
         t.check_failures("victim", owner, T0).unwrap();
         // Next window: everyone may try again.
-        t.check_failures("victim", attacker, T0.plus_millis(60_000)).unwrap();
+        t.check_failures("victim", attacker, T0.plus_millis(60_000))
+            .unwrap();
     }
 
     #[test]
@@ -233,6 +270,7 @@ mod tests {
         let e = t.check_failures("fresh", peer, T0).unwrap_err();
         assert_eq!(e.limit, ThrottleKind::PeerFailures);
         t.prune(T0.plus_millis(61_000));
-        t.check_failures("fresh", peer, T0.plus_millis(61_000)).unwrap();
+        t.check_failures("fresh", peer, T0.plus_millis(61_000))
+            .unwrap();
     }
 }

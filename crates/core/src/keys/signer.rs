@@ -183,7 +183,10 @@ fn public_members(pair: &Pair) -> serde_json::Value {
         Pair::Ec(kp) => {
             // Uncompressed SEC1 point: 0x04 ‖ x (32 bytes) ‖ y (32 bytes).
             let point = kp.public_key().as_ref();
-            let (x, y) = point.get(1..).unwrap_or_default().split_at(32.min(point.len() / 2));
+            let (x, y) = point
+                .get(1..)
+                .unwrap_or_default()
+                .split_at(32.min(point.len() / 2));
             json!({"crv": "P-256", "kty": "EC", "x": b64(x), "y": b64(y)})
         }
         Pair::Ed(kp) => json!({"crv": "Ed25519", "kty": "OKP", "x": b64(kp.public_key().as_ref())}),

@@ -126,7 +126,10 @@ mod tests {
         assert_eq!(&mk.open(b"kid-1", &sealed).unwrap()[..], b"private key");
         assert!(mk.open(b"kid-2", &sealed).is_err(), "bound to its key id");
         let other = MasterKey::from_bytes(&MasterKey::generate_bytes().unwrap());
-        assert!(other.open(b"kid-1", &sealed).is_err(), "bound to the master key");
+        assert!(
+            other.open(b"kid-1", &sealed).is_err(),
+            "bound to the master key"
+        );
         assert_ne!(mk.check_value(), other.check_value());
     }
 }

@@ -94,11 +94,25 @@ mod tests {
     #[test]
     fn any_of_two_secrets_authenticates() {
         let h = SecretHasher::new(b"p");
-        let (a, b) = (ClientSecret::generate().unwrap(), ClientSecret::generate().unwrap());
-        let found = || Some((credential(true), vec![stored(&h, "a", &a), stored(&h, "b", &b)]));
+        let (a, b) = (
+            ClientSecret::generate().unwrap(),
+            ClientSecret::generate().unwrap(),
+        );
+        let found = || {
+            Some((
+                credential(true),
+                vec![stored(&h, "a", &a), stored(&h, "b", &b)],
+            ))
+        };
         let kind = CredentialKind::OAuthServerToServer;
-        assert_eq!(authenticate(&h, found(), &a, kind).unwrap().secret_uuid, "a");
-        assert_eq!(authenticate(&h, found(), &b, kind).unwrap().secret_uuid, "b");
+        assert_eq!(
+            authenticate(&h, found(), &a, kind).unwrap().secret_uuid,
+            "a"
+        );
+        assert_eq!(
+            authenticate(&h, found(), &b, kind).unwrap().secret_uuid,
+            "b"
+        );
         let wrong = ClientSecret::generate().unwrap();
         assert_eq!(
             authenticate(&h, found(), &wrong, kind).unwrap_err(),

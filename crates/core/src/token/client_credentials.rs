@@ -38,7 +38,10 @@ pub struct IssuedToken {
 }
 
 /// The scopes to grant for `requested`, or `invalid_scope` naming the first refused one.
-pub fn decide_scopes(credential: &Credential, requested: ScopeList) -> Result<ScopeList, TokenError> {
+pub fn decide_scopes(
+    credential: &Credential,
+    requested: ScopeList,
+) -> Result<ScopeList, TokenError> {
     if requested.is_empty() {
         return Ok(credential.scopes.clone());
     }

@@ -90,11 +90,14 @@ impl TokenVerifier {
             return Err(VerifyError::Malformed);
         }
         let mut parts = token.split('.');
-        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(h), Some(p), Some(s), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(VerifyError::Malformed);
         };
-        let header_bytes = URL_SAFE_NO_PAD.decode(h).map_err(|_| VerifyError::Malformed)?;
+        let header_bytes = URL_SAFE_NO_PAD
+            .decode(h)
+            .map_err(|_| VerifyError::Malformed)?;
         let header: Header =
             serde_json::from_slice(&header_bytes).map_err(|_| VerifyError::BadHeader)?;
         if header.typ != "at+jwt" {
@@ -104,12 +107,16 @@ impl TokenVerifier {
         if header.alg != key.alg().as_str() {
             return Err(VerifyError::AlgorithmMismatch);
         }
-        let sig = URL_SAFE_NO_PAD.decode(s).map_err(|_| VerifyError::Malformed)?;
+        let sig = URL_SAFE_NO_PAD
+            .decode(s)
+            .map_err(|_| VerifyError::Malformed)?;
         let signed_len = h.len() + 1 + p.len();
         if !key.verify(&token.as_bytes()[..signed_len], &sig) {
             return Err(VerifyError::BadSignature);
         }
-        let payload = URL_SAFE_NO_PAD.decode(p).map_err(|_| VerifyError::Malformed)?;
+        let payload = URL_SAFE_NO_PAD
+            .decode(p)
+            .map_err(|_| VerifyError::Malformed)?;
         let claims: AccessTokenClaims =
             serde_json::from_slice(&payload).map_err(|_| VerifyError::BadClaims)?;
         if claims.token_type != ACCESS_TOKEN_TYPE || claims.id != claims.jti {
@@ -150,7 +157,8 @@ mod tests {
             lifetime_ms: 86_400_000,
             ims_as: "ims-na1".into(),
         };
-        let verifier = TokenVerifier::new(vec![vk], settings.issuer.clone(), settings.audience.clone());
+        let verifier =
+            TokenVerifier::new(vec![vk], settings.issuer.clone(), settings.audience.clone());
         let cred = Credential {
             id: 7,
             project_id: 1,
@@ -206,13 +214,34 @@ mod tests {
         let kid = key.kid();
         // alg none, HMAC with the public key, embedded keys, wrong typ, duplicate members.
         let cases = [
-            (format!(r#"{{"alg":"none","typ":"at+jwt","kid":"{kid}"}}"#), VerifyError::AlgorithmMismatch),
-            (format!(r#"{{"alg":"HS256","typ":"at+jwt","kid":"{kid}"}}"#), VerifyError::AlgorithmMismatch),
-            (format!(r#"{{"alg":"RS256","typ":"at+jwt","kid":"{kid}","jku":"http://x"}}"#), VerifyError::BadHeader),
-            (format!(r#"{{"alg":"RS256","typ":"at+jwt","kid":"{kid}","jwk":{{}}}}"#), VerifyError::BadHeader),
-            (format!(r#"{{"alg":"RS256","typ":"JWT","kid":"{kid}"}}"#), VerifyError::BadHeader),
-            (format!(r#"{{"alg":"RS256","alg":"RS256","typ":"at+jwt","kid":"{kid}"}}"#), VerifyError::BadHeader),
-            (r#"{"alg":"RS256","typ":"at+jwt","kid":"../../etc/passwd"}"#.to_string(), VerifyError::UnknownKey),
+            (
+                format!(r#"{{"alg":"none","typ":"at+jwt","kid":"{kid}"}}"#),
+                VerifyError::AlgorithmMismatch,
+            ),
+            (
+                format!(r#"{{"alg":"HS256","typ":"at+jwt","kid":"{kid}"}}"#),
+                VerifyError::AlgorithmMismatch,
+            ),
+            (
+                format!(r#"{{"alg":"RS256","typ":"at+jwt","kid":"{kid}","jku":"http://x"}}"#),
+                VerifyError::BadHeader,
+            ),
+            (
+                format!(r#"{{"alg":"RS256","typ":"at+jwt","kid":"{kid}","jwk":{{}}}}"#),
+                VerifyError::BadHeader,
+            ),
+            (
+                format!(r#"{{"alg":"RS256","typ":"JWT","kid":"{kid}"}}"#),
+                VerifyError::BadHeader,
+            ),
+            (
+                format!(r#"{{"alg":"RS256","alg":"RS256","typ":"at+jwt","kid":"{kid}"}}"#),
+                VerifyError::BadHeader,
+            ),
+            (
+                r#"{"alg":"RS256","typ":"at+jwt","kid":"../../etc/passwd"}"#.to_string(),
+                VerifyError::UnknownKey,
+            ),
         ];
         for (header, want) in cases {
             let forged = forge(&header, &payload, b"sig");
@@ -222,7 +251,10 @@ mod tests {
         let tampered = payload.replace("openid,AdobeID", "openid,AdobeID,admin");
         let sig = t.access_token.rsplit('.').next().unwrap();
         let forged = format!("{h}.{}.{sig}", URL_SAFE_NO_PAD.encode(tampered));
-        assert_eq!(verifier.verify(&forged, NOW), Err(VerifyError::BadSignature));
+        assert_eq!(
+            verifier.verify(&forged, NOW),
+            Err(VerifyError::BadSignature)
+        );
         for junk in ["", "a.b", "a.b.c.d", "....", &"a.".repeat(10_000)] {
             assert!(verifier.verify(junk, NOW).is_err());
         }
@@ -238,7 +270,11 @@ mod tests {
         let duplicated = good.replacen('{', r#"{"sub":"other","#, 1);
         for payload in [bad_type, duplicated] {
             let token = key.sign_jwt(payload.as_bytes()).unwrap();
-            assert_eq!(verifier.verify(&token, NOW), Err(VerifyError::BadClaims), "{payload}");
+            assert_eq!(
+                verifier.verify(&token, NOW),
+                Err(VerifyError::BadClaims),
+                "{payload}"
+            );
         }
     }
 }

@@ -1,0 +1,12 @@
+//! Full-stack tests: one integration-test binary (ARCHITECTURE.md: many test binaries each link
+//! the whole workspace, which is slow). Servers listen on 127.0.0.1:0 only.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+mod binary;
+mod contract;
+mod discovery;
+mod introspection;
+mod support;
+mod throttling;
+mod usage;

@@ -1,0 +1,99 @@
+//! Dev mode (`latchkey serve --dev`): on an empty installation, seed a demo organization,
+//! project and OAuth Server-to-Server credential, write `<data-dir>/dev-credentials.json`
+//! (mode 0600) and print a ready-to-paste curl.
+//!
+//! Seeding happens once: a marker in the database records it, so restarts keep the data and
+//! print the same credential again from the file.
+
+use std::path::Path;
+
+use latchkey_core::credentials::CredentialKind;
+use latchkey_core::provision;
+use latchkey_core::scope::ScopeList;
+use latchkey_proto::dev::{DevCredentialSet, DevCredentials, DevOAuthCredential};
+
+use crate::startup::{StartError, write_private_file};
+use crate::state::AppState;
+
+/// Scopes of the demo credential (the Assets Author and Folders APIs of seed 001).
+pub const DEMO_SCOPES: &str = "openid,AdobeID,aem.assets.author,aem.folders";
+/// The file written into the data directory.
+pub const DEV_FILE: &str = "dev-credentials.json";
+const SEEDED_KEY: &str = "dev_seeded";
+
+/// Seeds if needed and returns the dev credentials (from the file on later starts).
+pub async fn seed(state: &AppState, data_dir: &Path) -> Result<Option<DevCredentials>, StartError> {
+    let path = data_dir.join(DEV_FILE);
+    let store = state.store.as_ref();
+    if store
+        .get_meta(SEEDED_KEY)
+        .await
+        .map_err(StartError::store)?
+        .is_some()
+    {
+        let existing = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<DevCredentials>(&t).ok());
+        if existing.is_none() {
+            tracing::warn!(path = %path.display(), "dev data was seeded before but its credentials file is missing; it is not recreated (the secret is not stored in plaintext)");
+        }
+        return Ok(existing.map(|mut d| {
+            d.ims = state.issuer.clone();
+            d
+        }));
+    }
+    let now = state.clock.now();
+    let org = provision::create_organization(store, "Latchkey Demo Org", now)
+        .await
+        .map_err(StartError::store)?;
+    let project = provision::create_project(store, &org.id, "Demo Project", now)
+        .await
+        .map_err(StartError::store)?;
+    let scopes = ScopeList::parse(DEMO_SCOPES).map_err(|e| StartError::Keys(e.to_string()))?;
+    let (cred, secret) = provision::create_credential(
+        store,
+        &state.hasher,
+        &project,
+        CredentialKind::OAuthServerToServer,
+        "Demo OAuth Server-to-Server credential",
+        scopes.clone(),
+        now,
+    )
+    .await
+    .map_err(StartError::store)?;
+    let dev = DevCredentials {
+        ims: state.issuer.clone(),
+        org_id: org.id.to_string(),
+        credentials: DevCredentialSet {
+            oauth_server_to_server: DevOAuthCredential {
+                credential_id: cred.id,
+                client_id: cred.client_id.to_string(),
+                client_secret: secret.expose().to_owned(),
+                scopes: scopes.items().to_vec(),
+                technical_account_id: cred.technical_account_id.to_string(),
+                technical_account_email: cred.technical_account_email.clone(),
+            },
+        },
+    };
+    let json = serde_json::to_vec_pretty(&dev).map_err(|e| StartError::Files(e.to_string()))?;
+    write_private_file(&path, &json)?;
+    store
+        .put_meta_if_absent(SEEDED_KEY, &now.0.to_string())
+        .await
+        .map_err(StartError::store)?;
+    tracing::info!(org_id = %org.id, client_id = %cred.client_id, "seeded dev organization, project and credential");
+    Ok(Some(dev))
+}
+
+/// The banner printed on stdout in dev mode: where the credentials are and a curl to try.
+pub fn banner(dev: &DevCredentials, data_dir: &Path) -> String {
+    let c = &dev.credentials.oauth_server_to_server;
+    format!(
+        "\nLatchkey dev mode: demo credentials in {file}\n\nGet a token:\n\n  curl -X POST '{ims}/ims/token/v3' \\\n    -H 'Content-Type: application/x-www-form-urlencoded' \\\n    -d 'client_id={id}&client_secret={secret}&grant_type=client_credentials&scope={scopes}'\n",
+        file = data_dir.join(DEV_FILE).display(),
+        ims = dev.ims,
+        id = c.client_id,
+        secret = c.client_secret,
+        scopes = c.scopes.join(","),
+    )
+}

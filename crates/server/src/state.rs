@@ -1,0 +1,52 @@
+//! The shared state of a running server, handed to every handler.
+
+use std::sync::Arc;
+
+use latchkey_core::secret::SecretHasher;
+use latchkey_core::store::Store;
+use latchkey_core::throttle::Throttle;
+use latchkey_core::token::client_credentials::TokenSettings;
+
+use crate::cache::CredentialCache;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::keyring::Keyring;
+use crate::metrics::Metrics;
+use crate::usage::UsageRecorder;
+
+/// Everything a handler may need. Cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub struct AppState(pub Arc<Inner>);
+
+/// The state itself.
+pub struct Inner {
+    /// Configuration as loaded.
+    pub config: Config,
+    /// The issuer (public base URL).
+    pub issuer: String,
+    /// Storage.
+    pub store: Arc<dyn Store>,
+    /// Secret hashing with the pepper.
+    pub hasher: SecretHasher,
+    /// Signing keys.
+    pub keys: Keyring,
+    /// Token settings.
+    pub settings: TokenSettings,
+    /// Throttling.
+    pub throttle: Throttle,
+    /// Credential cache.
+    pub credentials: CredentialCache,
+    /// Coalesced secret usage.
+    pub usage: UsageRecorder,
+    /// Metrics.
+    pub metrics: Metrics,
+    /// Clock.
+    pub clock: Clock,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

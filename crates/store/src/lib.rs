@@ -1,0 +1,39 @@
+//! SQLite and PostgreSQL storage for Latchkey: one implementation of the storage ports of
+//! [`latchkey_core::store`], [`SqlStore`], written once over sqlx's `Any` driver. Only the DDL
+//! (the `migrations/sqlite` and `migrations/postgres` directories) differs between the backends;
+//! every query is the same text on both.
+//!
+//! Map of the crate:
+//! - [`connect`](crate::SqlStore::connect) (`connect.rs`): database URLs, the connection pool,
+//!   SQLite durability settings, embedded migrations, and the [`SqlStore`] type itself.
+//! - `orgs.rs`: organizations and projects ([`latchkey_core::store::OrgStore`]).
+//! - `credentials.rs`: credentials ([`latchkey_core::store::CredentialStore`]).
+//! - `secrets.rs`: client secrets, with the race-free limit on their number
+//!   ([`latchkey_core::store::SecretStore`]).
+//! - `keys.rs`: signing keys, at most one active per algorithm
+//!   ([`latchkey_core::store::KeyStore`]).
+//! - `revocations.rs`: revoked access tokens ([`latchkey_core::store::RevocationStore`]).
+//! - `meta.rs`: installation facts ([`latchkey_core::store::MetaStore`]).
+//! - `rows.rs`: decoding rows into domain types; `errors.rs`: mapping sqlx errors to
+//!   [`latchkey_core::store::StoreError`]; `dburl.rs`: parsing and redacting database URLs.
+//! - `testing` (feature `testing`): temporary PostgreSQL databases for test suites.
+//!
+//! Every mutating call runs in one transaction. Calls that must not race (adding or deleting a
+//! client secret) first update the parent credential row, which takes its row lock on
+//! PostgreSQL and the database write lock on SQLite, and only then count.
+
+mod connect;
+mod credentials;
+mod dburl;
+mod errors;
+mod keys;
+mod meta;
+mod orgs;
+mod revocations;
+mod rows;
+mod secrets;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use connect::{Backend, SqlStore, StoreOptions, sqlite_url_for};
