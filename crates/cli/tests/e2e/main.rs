@@ -7,6 +7,7 @@ mod binary;
 mod contract;
 mod discovery;
 mod introspection;
+mod node;
 mod support;
 mod throttling;
 mod usage;

@@ -1,0 +1,87 @@
+//! Adobe's real Node clients, installed from the npm registry with the committed lock file, run
+//! against a Latchkey server: only the base URL changes (SPEC: faithful enough that Adobe's own
+//! clients work by changing only the base URL).
+//!
+//! Needs `node` and `npm`. Without them the test is skipped locally, but fails under CI
+//! (`CI` set), where `.ci/run` installs them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use latchkey_testkit::TestServer;
+
+use crate::support::claims;
+
+/// Installs the packages once per lock-file content into the cargo target directory.
+fn install() -> Option<PathBuf> {
+    let have = |c: &str| {
+        Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !have("node") || !have("npm") {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "node and npm are required under CI"
+        );
+        eprintln!("skipping: node/npm not installed");
+        return None;
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node");
+    let lock = std::fs::read(src.join("package-lock.json")).unwrap();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("node-clients");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in ["package.json", "package-lock.json", "aio-lib-ims.cjs"] {
+        std::fs::copy(src.join(f), dir.join(f)).unwrap();
+    }
+    let stamp = dir.join(".installed-lock");
+    if std::fs::read(&stamp).ok().as_deref() != Some(&lock[..]) {
+        let out = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "npm ci failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::write(&stamp, &lock).unwrap();
+    }
+    Some(dir)
+}
+
+#[tokio::test]
+async fn aio_lib_ims_gets_and_caches_a_token() {
+    let Some(dir) = install() else { return };
+    let s = TestServer::start().await;
+    let c = &s.dev.credentials.oauth_server_to_server;
+    let cwd = tempfile::tempdir().unwrap();
+    let out = tokio::process::Command::new("node")
+        .arg(dir.join("aio-lib-ims.cjs"))
+        .current_dir(cwd.path())
+        .env("IMS_BASE", &s.base_url)
+        .env("CLIENT_ID", &c.client_id)
+        .env("CLIENT_SECRET", &c.client_secret)
+        .env("ORG_ID", &s.dev.org_id)
+        .env("SCOPES", c.scopes.join(","))
+        .env("TECH_ID", &c.technical_account_id)
+        .env("TECH_EMAIL", &c.technical_account_email)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "aio-lib-ims failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let direct = claims(r["direct_token"].as_str().unwrap());
+    assert_eq!(direct["client_id"], c.client_id.as_str());
+    // aio-lib-ims computed the expiry from created_at + expires_in (milliseconds).
+    let created: i64 = direct["created_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(r["direct_expiry"].as_i64().unwrap(), created + 86_400_000);
+    assert!(r["context_token"].as_str().unwrap().starts_with("ey"));
+    assert_eq!(r["cached"], true, "aio-lib-ims reuses a valid token");
+}
