@@ -72,6 +72,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {} (is another server using it? choose another with --listen)", config.listen))?;
         let data_dir = config.data_dir.clone();
         let server = Server::start(config, listener, Clock::system()).await?;
+        if let Some(banner) = server.bootstrap_banner() {
+            println!("{banner}");
+        }
         if let Some(dev) = server.dev_credentials() {
             println!("{}", dev::banner(dev, &data_dir));
         }

@@ -82,6 +82,8 @@ pub struct Credential {
     pub technical_account_email: String,
     /// Scopes the credential may request.
     pub scopes: ScopeList,
+    /// Organization admin: may manage everything in its organization through the console.
+    pub admin: bool,
     /// Disabled credentials cannot obtain tokens and their tokens are inactive.
     pub enabled: bool,
     /// Every token issued before this instant is refused (admin "revoke all tokens").
@@ -109,6 +111,8 @@ pub struct NewCredential {
     pub technical_account_email: String,
     /// Allowed scopes.
     pub scopes: ScopeList,
+    /// Organization admin.
+    pub admin: bool,
 }
 
 /// A client secret as stored: never the plaintext.

@@ -6,6 +6,7 @@
 //!   request and passes it down.
 //! - [`secret`]: client secrets (plaintext type that never prints) and their peppered hash.
 //! - [`scope`]: parsing of IMS scope lists (commas and/or spaces) into a validated set.
+//! - [`audit`]: the audit log entries every change writes.
 //! - [`credentials`]: organizations, projects, OAuth Server-to-Server credentials.
 //! - [`keys`]: signing keys (RS256, ES256, EdDSA), their encryption at rest, the JWKS document.
 //! - [`token`]: access-token claims, client authentication, the `client_credentials` grant and
@@ -14,6 +15,7 @@
 //! - [`throttle`]: per-credential token budgets and failed-authentication throttling.
 //! - [`store`]: the storage ports the domain needs; `latchkey-store` implements them.
 
+pub mod audit;
 pub mod credentials;
 pub mod ids;
 pub mod keys;

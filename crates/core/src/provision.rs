@@ -2,6 +2,9 @@
 //! secret is generated and hashed here, and the store persists everything atomically. Used by
 //! dev-mode seeding now and by the console API.
 
+use serde_json::json;
+
+use crate::audit::{Actor, AuditAction};
 use crate::credentials::{Credential, CredentialKind, NewCredential, Organization, Project};
 use crate::ids::{
     ClientId, OrgId, TechnicalAccountId, generate_secret_uuid, generate_technical_account_email,
@@ -18,6 +21,7 @@ fn randomness(e: crate::ids::RandomnessUnavailable) -> StoreError {
 /// Creates an organization with a fresh id.
 pub async fn create_organization(
     store: &dyn Store,
+    actor: &Actor,
     name: &str,
     now: UnixMillis,
 ) -> Result<Organization, StoreError> {
@@ -26,45 +30,80 @@ pub async fn create_organization(
         name: name.to_owned(),
         created_at: now,
     };
-    store.create_organization(&org).await?;
+    let audit = actor.entry(
+        now,
+        Some(&org.id),
+        AuditAction::OrganizationCreated,
+        format!("organization:{}", org.id),
+        json!({ "name": name }),
+    );
+    store.create_organization(&org, &audit).await?;
     Ok(org)
 }
 
 /// Creates a project.
 pub async fn create_project(
     store: &dyn Store,
+    actor: &Actor,
     org_id: &OrgId,
     name: &str,
     now: UnixMillis,
 ) -> Result<Project, StoreError> {
-    store.create_project(org_id, name, now).await
+    let audit = actor.entry(
+        now,
+        Some(org_id),
+        AuditAction::ProjectCreated,
+        "project".to_owned(),
+        json!({ "name": name }),
+    );
+    store.create_project(org_id, name, now, &audit).await
 }
 
-/// Creates a credential of `kind` with fresh ids and a first secret; returns the secret in
-/// plaintext, the only time it exists outside the client.
+/// What a new credential is.
+#[derive(Debug, Clone)]
+pub struct CredentialSpec {
+    /// Kind.
+    pub kind: CredentialKind,
+    /// Display name.
+    pub name: String,
+    /// Allowed scopes.
+    pub scopes: ScopeList,
+    /// Organization admin.
+    pub admin: bool,
+}
+
+/// Creates a credential with fresh ids and a first secret; returns the secret in plaintext, the
+/// only time it exists outside the client.
 pub async fn create_credential(
     store: &dyn Store,
     hasher: &SecretHasher,
+    actor: &Actor,
     project: &Project,
-    kind: CredentialKind,
-    name: &str,
-    scopes: ScopeList,
+    spec: CredentialSpec,
     now: UnixMillis,
 ) -> Result<(Credential, ClientSecret), StoreError> {
     let new = NewCredential {
         project_id: project.id,
         org_id: project.org_id.clone(),
-        kind,
-        name: name.to_owned(),
+        kind: spec.kind,
+        name: spec.name,
         client_id: ClientId::generate().map_err(randomness)?,
         technical_account_id: TechnicalAccountId::generate().map_err(randomness)?,
         technical_account_email: generate_technical_account_email().map_err(randomness)?,
-        scopes,
+        scopes: spec.scopes,
+        admin: spec.admin,
     };
     let secret = ClientSecret::generate().map_err(randomness)?;
     let uuid = generate_secret_uuid().map_err(randomness)?;
+    let audit = actor.entry(
+        now,
+        Some(&new.org_id),
+        AuditAction::CredentialCreated,
+        format!("client:{}", new.client_id),
+        json!({ "project_id": project.id, "name": new.name, "kind": new.kind.as_str(), "admin": new.admin, "secret_uuid": uuid }),
+    );
     let credential = store
-        .create_credential(&new, &uuid, &hasher.hash(&secret), now)
+        .create_credential(&new, &uuid, &hasher.hash(&secret), now, &audit)
         .await?;
     Ok((credential, secret))
 }

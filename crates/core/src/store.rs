@@ -6,11 +6,13 @@
 //!   any moment leaves either the old or the new state (security T-71/T-72).
 //! - [`SecretStore::add_secret`] and [`SecretStore::delete_secret`] are race-free under
 //!   concurrency: a credential never holds more than `max` secrets and never zero.
+//! - Every mutating call that takes an [`AuditEntry`] writes it in the same transaction.
 //! - [`KeyStore::insert_signing_key`] never creates a second active key for one algorithm, even
 //!   when several nodes start at once.
 
 use async_trait::async_trait;
 
+use crate::audit::{AuditEntry, AuditFilter, AuditRecord};
 use crate::credentials::{
     Credential, NewCredential, Organization, Project, SecretUsage, StoredSecret,
 };
@@ -46,7 +48,11 @@ pub enum StoreError {
 #[async_trait]
 pub trait OrgStore: Send + Sync {
     /// Creates an organization; `Conflict` if the id exists.
-    async fn create_organization(&self, org: &Organization) -> Result<(), StoreError>;
+    async fn create_organization(
+        &self,
+        org: &Organization,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
     /// One organization.
     async fn get_organization(&self, id: &OrgId) -> Result<Option<Organization>, StoreError>;
     /// All organizations, oldest first.
@@ -57,9 +63,12 @@ pub trait OrgStore: Send + Sync {
         org_id: &OrgId,
         name: &str,
         now: UnixMillis,
+        audit: &AuditEntry,
     ) -> Result<Project, StoreError>;
     /// One project.
     async fn get_project(&self, id: i64) -> Result<Option<Project>, StoreError>;
+    /// Projects of an organization, oldest first.
+    async fn list_projects(&self, org_id: &OrgId) -> Result<Vec<Project>, StoreError>;
 }
 
 /// Credentials.
@@ -72,6 +81,7 @@ pub trait CredentialStore: Send + Sync {
         first_secret_uuid: &str,
         first_secret_hash: &SecretHash,
         now: UnixMillis,
+        audit: &AuditEntry,
     ) -> Result<Credential, StoreError>;
     /// One credential by numeric id.
     async fn get_credential(&self, id: i64) -> Result<Option<Credential>, StoreError>;
@@ -88,11 +98,26 @@ pub trait CredentialStore: Send + Sync {
         id: i64,
         enabled: bool,
         now: UnixMillis,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError>;
+    /// Renames a credential; `NotFound` when absent.
+    async fn rename_credential(
+        &self,
+        id: i64,
+        name: &str,
+        now: UnixMillis,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Deletes a credential and its secrets; `NotFound` when absent.
+    async fn delete_credential(&self, id: i64, audit: &AuditEntry) -> Result<(), StoreError>;
     /// Refuses every token of the credential issued before `before`. The cut-off only moves
     /// forward: an older value (from a node with a slow clock) never revalidates tokens.
-    async fn revoke_credential_tokens(&self, id: i64, before: UnixMillis)
-    -> Result<(), StoreError>;
+    async fn revoke_credential_tokens(
+        &self,
+        id: i64,
+        before: UnixMillis,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
 }
 
 /// Client secrets.
@@ -109,9 +134,15 @@ pub trait SecretStore: Send + Sync {
         hash: &SecretHash,
         max: usize,
         now: UnixMillis,
+        audit: &AuditEntry,
     ) -> Result<StoredSecret, StoreError>;
     /// Deletes a secret; `LastSecret` when it is the only one, `NotFound` when absent.
-    async fn delete_secret(&self, credential_id: i64, uuid: &str) -> Result<(), StoreError>;
+    async fn delete_secret(
+        &self,
+        credential_id: i64,
+        uuid: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
     /// Records a batch of successful uses; a use never moves `last_used_at` backwards and
     /// usages of deleted secrets are ignored.
     async fn record_secret_usage(&self, usages: &[SecretUsage]) -> Result<(), StoreError>;
@@ -160,10 +191,17 @@ pub trait MetaStore: Send + Sync {
     async fn put_meta_if_absent(&self, key: &str, value: &str) -> Result<String, StoreError>;
 }
 
+/// The audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Entries matching `filter`, newest first.
+    async fn list_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRecord>, StoreError>;
+}
+
 /// Everything the server needs from storage.
 #[async_trait]
 pub trait Store:
-    OrgStore + CredentialStore + SecretStore + KeyStore + RevocationStore + MetaStore
+    OrgStore + CredentialStore + SecretStore + KeyStore + RevocationStore + MetaStore + AuditStore
 {
     /// Checks that the database answers (readiness).
     async fn ping(&self) -> Result<(), StoreError>;

@@ -26,3 +26,59 @@ impl UnixMillis {
         UnixMillis(secs.saturating_mul(1000))
     }
 }
+
+/// Adobe's human date form, as the I/O Management API writes `created_at_str`:
+/// `Tue, Apr 25 2023 18:48:05.000 UTC`.
+pub fn ims_date_string(t: UnixMillis) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let ms = t.0.rem_euclid(1000);
+    let secs = t.0.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    // Civil-from-days (H. Hinnant), proleptic Gregorian calendar.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let weekday = DAYS[usize::try_from(days.rem_euclid(7)).unwrap_or(0)];
+    let month_name = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
+    format!(
+        "{weekday}, {month_name} {day} {year} {:02}:{:02}:{:02}.{ms:03} UTC",
+        sod / 3600,
+        (sod % 3600) / 60,
+        sod % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ims_date_strings_match_adobe_examples() {
+        assert_eq!(
+            ims_date_string(UnixMillis(1_682_448_485_000)),
+            "Tue, Apr 25 2023 18:48:05.000 UTC"
+        );
+        assert_eq!(
+            ims_date_string(UnixMillis(1_683_005_777_000)),
+            "Tue, May 2 2023 05:36:17.000 UTC"
+        );
+        assert_eq!(
+            ims_date_string(UnixMillis(0)),
+            "Thu, Jan 1 1970 00:00:00.000 UTC"
+        );
+        assert_eq!(
+            ims_date_string(UnixMillis(951_782_400_123)),
+            "Tue, Feb 29 2000 00:00:00.123 UTC"
+        );
+    }
+}

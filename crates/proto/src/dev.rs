@@ -14,6 +14,23 @@ pub struct DevCredentials {
     pub org_id: String,
     /// Credentials by kind.
     pub credentials: DevCredentialSet,
+    /// The organization admin credential created at first start (absent if the installation
+    /// was first started without `--dev`: its secret was printed then and is not stored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin: Option<DevAdminCredential>,
+}
+
+/// The bootstrap organization admin credential.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DevAdminCredential {
+    /// Numeric credential id.
+    pub credential_id: i64,
+    /// Client id (also the `x-api-key` of console calls).
+    pub client_id: String,
+    /// Client secret, in plaintext (dev mode only).
+    pub client_secret: String,
+    /// Scopes of the admin credential.
+    pub scopes: Vec<String>,
 }
 
 /// The seeded credentials, by kind.

@@ -5,8 +5,10 @@
 //! - [`ims`]: the IMS token endpoint (`/ims/token/v*`), its success and error bodies, and the
 //!   IMS `validate_token` answer (reference/adobe-protocol.md §1–2).
 //! - [`oauth`]: the standard OAuth documents: RFC 8414 metadata and RFC 7662 introspection.
+//! - [`console`]: the console API, including the I/O Management API secrets shapes.
 //! - [`dev`]: the `dev-credentials.json` file written by `latchkey serve --dev`.
 
+pub mod console;
 pub mod dev;
 pub mod ims;
 pub mod oauth;

@@ -1,5 +1,5 @@
-//! Dev mode (`latchkey serve --dev`): on an empty installation, seed a demo organization,
-//! project and OAuth Server-to-Server credential, write `<data-dir>/dev-credentials.json`
+//! Dev mode (`latchkey serve --dev`): on an empty installation, seed a demo project and OAuth
+//! Server-to-Server credential in the initial organization, write `<data-dir>/dev-credentials.json`
 //! (mode 0600) and print a ready-to-paste curl.
 //!
 //! Seeding happens once: a marker in the database records it, so restarts keep the data and
@@ -7,11 +7,15 @@
 
 use std::path::Path;
 
+use latchkey_core::audit::Actor;
 use latchkey_core::credentials::CredentialKind;
-use latchkey_core::provision;
+use latchkey_core::provision::{self, CredentialSpec};
 use latchkey_core::scope::ScopeList;
-use latchkey_proto::dev::{DevCredentialSet, DevCredentials, DevOAuthCredential};
+use latchkey_proto::dev::{
+    DevAdminCredential, DevCredentialSet, DevCredentials, DevOAuthCredential,
+};
 
+use crate::bootstrap::{self, Bootstrapped};
 use crate::startup::{StartError, write_private_file};
 use crate::state::AppState;
 
@@ -22,7 +26,12 @@ pub const DEV_FILE: &str = "dev-credentials.json";
 const SEEDED_KEY: &str = "dev_seeded";
 
 /// Seeds if needed and returns the dev credentials (from the file on later starts).
-pub async fn seed(state: &AppState, data_dir: &Path) -> Result<Option<DevCredentials>, StartError> {
+/// `fresh_admin` is the admin credential bootstrapped by this very start, if any.
+pub async fn seed(
+    state: &AppState,
+    data_dir: &Path,
+    fresh_admin: Option<&Bootstrapped>,
+) -> Result<Option<DevCredentials>, StartError> {
     let path = data_dir.join(DEV_FILE);
     let store = state.store.as_ref();
     if store
@@ -43,27 +52,27 @@ pub async fn seed(state: &AppState, data_dir: &Path) -> Result<Option<DevCredent
         }));
     }
     let now = state.clock.now();
-    let org = provision::create_organization(store, "Latchkey Demo Org", now)
-        .await
-        .map_err(StartError::store)?;
-    let project = provision::create_project(store, &org.id, "Demo Project", now)
+    let actor = Actor::system();
+    let org_id = bootstrap::initial_org(state)
+        .await?
+        .ok_or_else(|| StartError::Store("the installation has no initial organization".into()))?;
+    let project = provision::create_project(store, &actor, &org_id, "Demo Project", now)
         .await
         .map_err(StartError::store)?;
     let scopes = ScopeList::parse(DEMO_SCOPES).map_err(|e| StartError::Keys(e.to_string()))?;
-    let (cred, secret) = provision::create_credential(
-        store,
-        &state.hasher,
-        &project,
-        CredentialKind::OAuthServerToServer,
-        "Demo OAuth Server-to-Server credential",
-        scopes.clone(),
-        now,
-    )
-    .await
-    .map_err(StartError::store)?;
+    let spec = CredentialSpec {
+        kind: CredentialKind::OAuthServerToServer,
+        name: "Demo OAuth Server-to-Server credential".into(),
+        scopes: scopes.clone(),
+        admin: false,
+    };
+    let (cred, secret) =
+        provision::create_credential(store, &state.hasher, &actor, &project, spec, now)
+            .await
+            .map_err(StartError::store)?;
     let dev = DevCredentials {
         ims: state.issuer.clone(),
-        org_id: org.id.to_string(),
+        org_id: org_id.to_string(),
         credentials: DevCredentialSet {
             oauth_server_to_server: DevOAuthCredential {
                 credential_id: cred.id,
@@ -74,6 +83,12 @@ pub async fn seed(state: &AppState, data_dir: &Path) -> Result<Option<DevCredent
                 technical_account_email: cred.technical_account_email.clone(),
             },
         },
+        admin: fresh_admin.map(|b| DevAdminCredential {
+            credential_id: b.admin.id,
+            client_id: b.admin.client_id.to_string(),
+            client_secret: b.secret.expose().to_owned(),
+            scopes: b.admin.scopes.items().to_vec(),
+        }),
     };
     let json = serde_json::to_vec_pretty(&dev).map_err(|e| StartError::Files(e.to_string()))?;
     write_private_file(&path, &json)?;
@@ -81,7 +96,7 @@ pub async fn seed(state: &AppState, data_dir: &Path) -> Result<Option<DevCredent
         .put_meta_if_absent(SEEDED_KEY, &now.0.to_string())
         .await
         .map_err(StartError::store)?;
-    tracing::info!(org_id = %org.id, client_id = %cred.client_id, "seeded dev organization, project and credential");
+    tracing::info!(org_id = %org_id, client_id = %cred.client_id, "seeded dev organization, project and credential");
     Ok(Some(dev))
 }
 

@@ -8,12 +8,14 @@
 //! - [`params`]: reading IMS parameters (query, urlencoded, multipart, HTTP Basic).
 //! - [`error`]: the one place IMS errors become HTTP responses.
 //! - [`keyring`], [`cache`], [`usage`], [`metrics`], [`clock`]: the supporting machinery.
+//! - [`bootstrap`]: the first start's organization and admin credential.
 //! - [`dev`]: dev-mode seeding and the `dev-credentials.json` file.
 //! - [`serve`]: the accept loop with read timeouts and graceful shutdown.
 //!
 //! Use: [`Server::start`] on a bound listener, then [`Server::run`] until shutdown. Tests bind
 //! `127.0.0.1:0` and drive the same code.
 
+pub mod bootstrap;
 pub mod cache;
 pub mod clock;
 pub mod config;
@@ -54,6 +56,7 @@ pub struct Server {
     state: AppState,
     addr: SocketAddr,
     dev: Option<DevCredentials>,
+    bootstrapped: Option<bootstrap::Bootstrapped>,
 }
 
 impl Server {
@@ -115,8 +118,9 @@ impl Server {
             clock,
             config,
         }));
+        let bootstrapped = bootstrap::run(&state).await?;
         let dev = if state.config.dev {
-            dev::seed(&state, &state.config.data_dir).await?
+            dev::seed(&state, &state.config.data_dir, bootstrapped.as_ref()).await?
         } else {
             None
         };
@@ -126,6 +130,7 @@ impl Server {
             state,
             addr,
             dev,
+            bootstrapped,
         })
     }
 
@@ -142,6 +147,13 @@ impl Server {
     /// The dev credentials, in dev mode.
     pub fn dev_credentials(&self) -> Option<&DevCredentials> {
         self.dev.as_ref()
+    }
+
+    /// The text to print once when this start created the first admin credential.
+    pub fn bootstrap_banner(&self) -> Option<String> {
+        self.bootstrapped
+            .as_ref()
+            .map(|b| bootstrap::banner(b, &self.state.issuer))
     }
 
     /// The shared state (for tests and embedding).

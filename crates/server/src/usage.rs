@@ -34,6 +34,15 @@ impl UsageRecorder {
         }
     }
 
+    /// The not yet written use of a secret, if any (so listings are current on this node).
+    pub fn pending(&self, secret_uuid: &str) -> Option<(UnixMillis, &'static str)> {
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(secret_uuid)
+            .copied()
+    }
+
     /// Writes pending usages; on failure they are put back for the next attempt.
     pub async fn flush(&self, store: &dyn Store) {
         let batch: Vec<SecretUsage> = {

@@ -1,7 +1,9 @@
 //! Credentials ([`CredentialStore`]): creation together with the first secret, lookups by id,
-//! client id and organization, enabling/disabling, and "revoke every token issued before".
+//! client id and organization, enabling/disabling, renaming, deletion (with the secrets), and
+//! "revoke every token issued before". Every change writes its audit entry in its transaction.
 
 use async_trait::async_trait;
+use latchkey_core::audit::AuditEntry;
 use latchkey_core::credentials::{Credential, NewCredential, StoredSecret};
 use latchkey_core::ids::{ClientId, OrgId};
 use latchkey_core::secret::SecretHash;
@@ -9,6 +11,7 @@ use latchkey_core::store::{CredentialStore, StoreError};
 use latchkey_core::time::UnixMillis;
 
 use crate::SqlStore;
+use crate::audit::record;
 use crate::errors::{db_err, is_foreign_key_violation};
 use crate::rows::{self, credential_columns, flag_value, get, secret_columns};
 
@@ -20,14 +23,15 @@ impl CredentialStore for SqlStore {
         first_secret_uuid: &str,
         first_secret_hash: &SecretHash,
         now: UnixMillis,
+        audit: &AuditEntry,
     ) -> Result<Credential, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         // The SELECT inserts nothing when the project does not exist in that organization.
         let row = sqlx::query(
             "INSERT INTO credentials (project_id, org_id, kind, name, client_id, \
-             technical_account_id, technical_account_email, scopes, enabled, \
+             technical_account_id, technical_account_email, scopes, admin, enabled, \
              tokens_revoked_before, created_at, updated_at) \
-             SELECT id, org_id, $3, $4, $5, $6, $7, $8, 1, 0, $9, $9 \
+             SELECT id, org_id, $3, $4, $5, $6, $7, $8, $10, 1, 0, $9, $9 \
              FROM projects WHERE id = $1 AND org_id = $2 \
              RETURNING id",
         )
@@ -40,6 +44,7 @@ impl CredentialStore for SqlStore {
         .bind(new.technical_account_email.as_str())
         .bind(rows::scopes_value(&new.scopes))
         .bind(now.0)
+        .bind(flag_value(new.admin))
         .fetch_optional(&mut *tx)
         .await
         .map_err(|e| {
@@ -63,6 +68,7 @@ impl CredentialStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+        record(&mut tx, audit).await?;
         tx.commit().await.map_err(db_err)?;
 
         Ok(Credential {
@@ -75,6 +81,7 @@ impl CredentialStore for SqlStore {
             technical_account_id: new.technical_account_id.clone(),
             technical_account_email: new.technical_account_email.clone(),
             scopes: new.scopes.clone(),
+            admin: new.admin,
             enabled: true,
             tokens_revoked_before: UnixMillis(0),
             created_at: now,
@@ -144,7 +151,9 @@ impl CredentialStore for SqlStore {
         id: i64,
         enabled: bool,
         now: UnixMillis,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
         let done = sqlx::query(
             "UPDATE credentials SET enabled = $2, \
              updated_at = CASE WHEN updated_at < $3 THEN $3 ELSE updated_at END \
@@ -153,12 +162,65 @@ impl CredentialStore for SqlStore {
         .bind(id)
         .bind(flag_value(enabled))
         .bind(now.0)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        record(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn rename_credential(
+        &self,
+        id: i64,
+        name: &str,
+        now: UnixMillis,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        let done = sqlx::query(
+            "UPDATE credentials SET name = $2, \
+             updated_at = CASE WHEN updated_at < $3 THEN $3 ELSE updated_at END \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(name)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        record(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)?;
+        Ok(())
+    }
+
+    async fn delete_credential(&self, id: i64, audit: &AuditEntry) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
+        // The credential row goes first: that takes its row lock (PostgreSQL) or the write lock
+        // (SQLite) in the same order as adding or deleting a secret does, so a concurrent add
+        // either finishes before (and its secret is deleted here) or finds no credential.
+        let done = sqlx::query("DELETE FROM credentials WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        // The foreign key cascades already; this keeps the promise without relying on it.
+        sqlx::query("DELETE FROM client_secrets WHERE credential_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        record(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)?;
         Ok(())
     }
 
@@ -166,7 +228,9 @@ impl CredentialStore for SqlStore {
         &self,
         id: i64,
         before: UnixMillis,
+        audit: &AuditEntry,
     ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
         // The cut-off only moves forward: a late or repeated call (for example from a node with
         // a slow clock) must not make already refused tokens valid again.
         let done = sqlx::query(
@@ -176,12 +240,14 @@ impl CredentialStore for SqlStore {
         )
         .bind(id)
         .bind(before.0)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(db_err)?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        record(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)?;
         Ok(())
     }
 }

@@ -14,14 +14,18 @@
 //!   ([`latchkey_core::store::KeyStore`]).
 //! - `revocations.rs`: revoked access tokens ([`latchkey_core::store::RevocationStore`]).
 //! - `meta.rs`: installation facts ([`latchkey_core::store::MetaStore`]).
+//! - `audit.rs`: the audit log ([`latchkey_core::store::AuditStore`]), and the helper every
+//!   mutating call uses to write its entry inside its own transaction.
 //! - `rows.rs`: decoding rows into domain types; `errors.rs`: mapping sqlx errors to
 //!   [`latchkey_core::store::StoreError`]; `dburl.rs`: parsing and redacting database URLs.
 //! - `testing` (feature `testing`): temporary PostgreSQL databases for test suites.
 //!
-//! Every mutating call runs in one transaction. Calls that must not race (adding or deleting a
+//! Every mutating call runs in one transaction, which also writes the call's audit entry, so a
+//! change and its audit record exist together or not at all. Calls that must not race (adding or deleting a
 //! client secret) first update the parent credential row, which takes its row lock on
 //! PostgreSQL and the database write lock on SQLite, and only then count.
 
+mod audit;
 mod connect;
 mod credentials;
 mod dburl;

@@ -1,6 +1,7 @@
 //! Organizations and projects ([`OrgStore`]).
 
 use async_trait::async_trait;
+use latchkey_core::audit::AuditEntry;
 use latchkey_core::credentials::{Organization, Project};
 use latchkey_core::ids::OrgId;
 use latchkey_core::store::{OrgStore, StoreError};
@@ -8,6 +9,7 @@ use latchkey_core::time::UnixMillis;
 use sqlx::any::AnyRow;
 
 use crate::SqlStore;
+use crate::audit::record;
 use crate::errors::{db_err, is_foreign_key_violation};
 use crate::rows::{get, millis};
 
@@ -30,15 +32,21 @@ fn project(row: &AnyRow) -> Result<Project, StoreError> {
 
 #[async_trait]
 impl OrgStore for SqlStore {
-    async fn create_organization(&self, org: &Organization) -> Result<(), StoreError> {
-        // A single statement is its own transaction.
+    async fn create_organization(
+        &self,
+        org: &Organization,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
         sqlx::query("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)")
             .bind(org.id.as_str())
             .bind(org.name.as_str())
             .bind(org.created_at.0)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
             .map_err(db_err)?;
+        record(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)?;
         Ok(())
     }
 
@@ -65,7 +73,9 @@ impl OrgStore for SqlStore {
         org_id: &OrgId,
         name: &str,
         now: UnixMillis,
+        audit: &AuditEntry,
     ) -> Result<Project, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(db_err)?;
         // Inserts nothing (no row returned) when the organization does not exist; the foreign
         // key covers the remaining race.
         let row = sqlx::query(
@@ -76,7 +86,7 @@ impl OrgStore for SqlStore {
         .bind(org_id.as_str())
         .bind(name)
         .bind(now.0)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await
         .map_err(|e| {
             if is_foreign_key_violation(&e) {
@@ -86,8 +96,11 @@ impl OrgStore for SqlStore {
             }
         })?
         .ok_or(StoreError::NotFound)?;
+        let id = get(&row, "id")?;
+        record(&mut tx, audit).await?;
+        tx.commit().await.map_err(db_err)?;
         Ok(Project {
-            id: get(&row, "id")?,
+            id,
             org_id: org_id.clone(),
             name: name.to_owned(),
             created_at: now,
@@ -101,5 +114,17 @@ impl OrgStore for SqlStore {
             .await
             .map_err(db_err)?;
         row.as_ref().map(project).transpose()
+    }
+
+    async fn list_projects(&self, org_id: &OrgId) -> Result<Vec<Project>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, org_id, name, created_at FROM projects WHERE org_id = $1 \
+             ORDER BY created_at, id",
+        )
+        .bind(org_id.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_err)?;
+        rows.iter().map(project).collect()
     }
 }

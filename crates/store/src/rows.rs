@@ -16,7 +16,8 @@ use sqlx::{Any, Decode, Row, Type};
 macro_rules! credential_columns {
     () => {
         "c.id, c.project_id, c.org_id, c.kind, c.name, c.client_id, c.technical_account_id, \
-         c.technical_account_email, c.scopes, c.enabled, c.tokens_revoked_before, c.created_at"
+         c.technical_account_email, c.scopes, c.admin, c.enabled, c.tokens_revoked_before, \
+         c.created_at"
     };
 }
 pub(crate) use credential_columns;
@@ -106,6 +107,7 @@ pub(crate) fn credential(row: &AnyRow) -> Result<Credential, StoreError> {
         technical_account_id: TechnicalAccountId::from_trusted(get(row, "technical_account_id")?),
         technical_account_email: get(row, "technical_account_email")?,
         scopes: scopes(row, "scopes")?,
+        admin: flag(row, "admin")?,
         enabled: flag(row, "enabled")?,
         tokens_revoked_before: millis(row, "tokens_revoked_before")?,
         created_at: millis(row, "created_at")?,

@@ -7,12 +7,14 @@
 //! the database write lock, so the whole transaction is serialized. Only then do they count.
 
 use async_trait::async_trait;
+use latchkey_core::audit::AuditEntry;
 use latchkey_core::credentials::{SecretUsage, StoredSecret};
 use latchkey_core::secret::SecretHash;
 use latchkey_core::store::{SecretStore, StoreError};
 use latchkey_core::time::UnixMillis;
 
 use crate::SqlStore;
+use crate::audit::record;
 use crate::errors::db_err;
 use crate::rows::{self, get, secret_columns};
 
@@ -38,6 +40,7 @@ impl SecretStore for SqlStore {
         hash: &SecretHash,
         max: usize,
         now: UnixMillis,
+        audit: &AuditEntry,
     ) -> Result<StoredSecret, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         // Lock the parent first (see the module docs); no row means no credential.
@@ -76,6 +79,7 @@ impl SecretStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
+        record(&mut tx, audit).await?;
         tx.commit().await.map_err(db_err)?;
 
         Ok(StoredSecret {
@@ -88,7 +92,12 @@ impl SecretStore for SqlStore {
         })
     }
 
-    async fn delete_secret(&self, credential_id: i64, uuid: &str) -> Result<(), StoreError> {
+    async fn delete_secret(
+        &self,
+        credential_id: i64,
+        uuid: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
         // Lock the parent first (see the module docs). The no-op assignment still takes the
         // row lock on PostgreSQL and the write lock on SQLite.
@@ -122,6 +131,7 @@ impl SecretStore for SqlStore {
             // Dropping the transaction rolls the delete back.
             return Err(StoreError::LastSecret);
         }
+        record(&mut tx, audit).await?;
         tx.commit().await.map_err(db_err)?;
         Ok(())
     }

@@ -94,12 +94,20 @@ conformance!(
     revocations,
     meta_put_if_absent_keeps_the_first_value,
     ping_and_backend_name,
+    every_change_writes_exactly_one_audit_entry,
+    failed_changes_write_no_audit_entry,
+    list_audit_filters_newest_first,
+    list_audit_limits_and_corrupt_rows,
+    rename_and_delete_credentials,
+    list_projects_oldest_first,
+    admin_flag_round_trips,
 );
 
 /// The contract cases, each against a fresh, empty store.
 mod cases {
     use std::collections::BTreeSet;
 
+    use latchkey_core::audit::{Actor, AuditAction, AuditEntry, AuditFilter, AuditRecord};
     use latchkey_core::credentials::{
         Credential, CredentialKind, NewCredential, Organization, Project, SecretUsage,
     };
@@ -108,16 +116,44 @@ mod cases {
     use latchkey_core::scope::ScopeList;
     use latchkey_core::secret::SecretHash;
     use latchkey_core::store::{
-        CredentialStore, KeyStore, MetaStore, OrgStore, RevocationStore, RevokedToken, SecretStore,
-        Store, StoreError,
+        AuditStore, CredentialStore, KeyStore, MetaStore, OrgStore, RevocationStore, RevokedToken,
+        SecretStore, Store, StoreError,
     };
     use latchkey_core::time::UnixMillis;
     use latchkey_store::SqlStore;
+    use serde_json::json;
+    use sqlx::Row;
 
     const T0: UnixMillis = UnixMillis(1_700_000_000_000);
 
     fn org_id(n: u32) -> OrgId {
         OrgId::parse(&format!("{n:024X}@AdobeOrg")).unwrap()
+    }
+
+    /// An audit entry by the server itself, for calls whose audit record is not under test.
+    fn note(action: AuditAction) -> AuditEntry {
+        Actor::system().entry(T0, None, action, "test".into(), serde_json::Value::Null)
+    }
+
+    /// Every audit record, newest first.
+    async fn all_audit(store: &SqlStore) -> Vec<AuditRecord> {
+        store
+            .list_audit(&AuditFilter {
+                limit: 1000,
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap()
+    }
+
+    /// Rows in the audit table, counted directly.
+    async fn audit_rows(store: &SqlStore) -> i64 {
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_log")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap()
     }
 
     fn hash(n: u8) -> SecretHash {
@@ -139,6 +175,7 @@ mod cases {
                 "openid,AdobeID,read_organizations,additional_info.projectedProductContext",
             )
             .unwrap(),
+            admin: false,
         }
     }
 
@@ -149,9 +186,17 @@ mod cases {
             name: "Acme".into(),
             created_at: T0,
         };
-        store.create_organization(&org).await.unwrap();
+        store
+            .create_organization(&org, &note(AuditAction::OrganizationCreated))
+            .await
+            .unwrap();
         let project = store
-            .create_project(&org.id, "Project", T0.plus_millis(1))
+            .create_project(
+                &org.id,
+                "Project",
+                T0.plus_millis(1),
+                &note(AuditAction::ProjectCreated),
+            )
             .await
             .unwrap();
         let credential = store
@@ -160,6 +205,7 @@ mod cases {
                 "first-secret",
                 &hash(1),
                 T0.plus_millis(2),
+                &note(AuditAction::CredentialCreated),
             )
             .await
             .unwrap();
@@ -190,8 +236,14 @@ mod cases {
             created_at: T0.plus_millis(10),
         };
         // Created out of order: listing is oldest first.
-        store.create_organization(&b).await.unwrap();
-        store.create_organization(&a).await.unwrap();
+        store
+            .create_organization(&b, &note(AuditAction::OrganizationCreated))
+            .await
+            .unwrap();
+        store
+            .create_organization(&a, &note(AuditAction::OrganizationCreated))
+            .await
+            .unwrap();
         assert_eq!(
             store.get_organization(&a.id).await.unwrap(),
             Some(a.clone())
@@ -203,11 +255,21 @@ mod cases {
         );
 
         let p1 = store
-            .create_project(&a.id, "First", T0.plus_millis(1))
+            .create_project(
+                &a.id,
+                "First",
+                T0.plus_millis(1),
+                &note(AuditAction::ProjectCreated),
+            )
             .await
             .unwrap();
         let p2 = store
-            .create_project(&a.id, "Second", T0.plus_millis(2))
+            .create_project(
+                &a.id,
+                "Second",
+                T0.plus_millis(2),
+                &note(AuditAction::ProjectCreated),
+            )
             .await
             .unwrap();
         assert_ne!(p1.id, p2.id);
@@ -222,7 +284,13 @@ mod cases {
         // Not alphabetical: the stored order must be kept.
         new.scopes = ScopeList::parse("zeta,openid,AdobeID,alpha").unwrap();
         let created = store
-            .create_credential(&new, "s1", &hash(9), T0.plus_millis(5))
+            .create_credential(
+                &new,
+                "s1",
+                &hash(9),
+                T0.plus_millis(5),
+                &note(AuditAction::CredentialCreated),
+            )
             .await
             .unwrap();
         assert_eq!(created.project_id, p1.id);
@@ -249,7 +317,13 @@ mod cases {
         let mut bare = new_credential(&p2, 8);
         bare.scopes = ScopeList::default();
         let bare = store
-            .create_credential(&bare, "s2", &hash(8), T0.plus_millis(6))
+            .create_credential(
+                &bare,
+                "s2",
+                &hash(8),
+                T0.plus_millis(6),
+                &note(AuditAction::CredentialCreated),
+            )
             .await
             .unwrap();
         assert!(
@@ -284,12 +358,18 @@ mod cases {
             name: "Acme".into(),
             created_at: T0,
         };
-        store.create_organization(&org).await.unwrap();
+        store
+            .create_organization(&org, &note(AuditAction::OrganizationCreated))
+            .await
+            .unwrap();
         let again = Organization {
             name: "Other name".into(),
             ..org.clone()
         };
-        match store.create_organization(&again).await {
+        match store
+            .create_organization(&again, &note(AuditAction::OrganizationCreated))
+            .await
+        {
             Err(StoreError::Conflict(what)) => assert_eq!(what, "organization id"),
             other => panic!("expected Conflict, got {other:?}"),
         }
@@ -298,7 +378,9 @@ mod cases {
 
     pub async fn missing_parents_are_not_found(store: SqlStore) {
         assert!(matches!(
-            store.create_project(&org_id(99), "P", T0).await,
+            store
+                .create_project(&org_id(99), "P", T0, &note(AuditAction::ProjectCreated))
+                .await,
             Err(StoreError::NotFound)
         ));
         let (project, _) = fixture(&store).await;
@@ -306,13 +388,29 @@ mod cases {
         let mut orphan = new_credential(&project, 2);
         orphan.project_id = project.id + 1000;
         assert!(matches!(
-            store.create_credential(&orphan, "x", &hash(2), T0).await,
+            store
+                .create_credential(
+                    &orphan,
+                    "x",
+                    &hash(2),
+                    T0,
+                    &note(AuditAction::CredentialCreated)
+                )
+                .await,
             Err(StoreError::NotFound)
         ));
         let mut wrong_org = new_credential(&project, 3);
         wrong_org.org_id = org_id(99);
         assert!(matches!(
-            store.create_credential(&wrong_org, "y", &hash(3), T0).await,
+            store
+                .create_credential(
+                    &wrong_org,
+                    "y",
+                    &hash(3),
+                    T0,
+                    &note(AuditAction::CredentialCreated)
+                )
+                .await,
             Err(StoreError::NotFound)
         ));
         assert!(
@@ -330,7 +428,13 @@ mod cases {
         let mut same_client = new_credential(&project, 2);
         same_client.client_id = first.client_id.clone();
         match store
-            .create_credential(&same_client, "other-secret", &hash(2), T0)
+            .create_credential(
+                &same_client,
+                "other-secret",
+                &hash(2),
+                T0,
+                &note(AuditAction::CredentialCreated),
+            )
             .await
         {
             Err(StoreError::Conflict(what)) => assert_eq!(what, "client id"),
@@ -340,7 +444,13 @@ mod cases {
         let mut same_account = new_credential(&project, 3);
         same_account.technical_account_id = first.technical_account_id.clone();
         match store
-            .create_credential(&same_account, "third-secret", &hash(3), T0)
+            .create_credential(
+                &same_account,
+                "third-secret",
+                &hash(3),
+                T0,
+                &note(AuditAction::CredentialCreated),
+            )
             .await
         {
             Err(StoreError::Conflict(what)) => assert_eq!(what, "technical account id"),
@@ -350,7 +460,13 @@ mod cases {
         // A taken secret uuid rolls back the credential too: all or nothing.
         let fresh = new_credential(&project, 4);
         match store
-            .create_credential(&fresh, "first-secret", &hash(4), T0)
+            .create_credential(
+                &fresh,
+                "first-secret",
+                &hash(4),
+                T0,
+                &note(AuditAction::CredentialCreated),
+            )
             .await
         {
             Err(StoreError::Conflict(what)) => assert_eq!(what, "client secret uuid"),
@@ -369,7 +485,13 @@ mod cases {
         );
         // The same values still work once unique.
         store
-            .create_credential(&fresh, "fourth-secret", &hash(4), T0)
+            .create_credential(
+                &fresh,
+                "fourth-secret",
+                &hash(4),
+                T0,
+                &note(AuditAction::CredentialCreated),
+            )
             .await
             .unwrap();
     }
@@ -377,7 +499,13 @@ mod cases {
     pub async fn find_credential_for_auth_returns_its_secrets(store: SqlStore) {
         let (project, credential) = fixture(&store).await;
         let other = store
-            .create_credential(&new_credential(&project, 2), "other", &hash(7), T0)
+            .create_credential(
+                &new_credential(&project, 2),
+                "other",
+                &hash(7),
+                T0,
+                &note(AuditAction::CredentialCreated),
+            )
             .await
             .unwrap();
         store
@@ -387,6 +515,7 @@ mod cases {
                 &hash(2),
                 2,
                 T0.plus_millis(50),
+                &note(AuditAction::SecretAdded),
             )
             .await
             .unwrap();
@@ -423,7 +552,12 @@ mod cases {
     pub async fn enable_disable_and_revoke_tokens(store: SqlStore) {
         let (_, credential) = fixture(&store).await;
         store
-            .set_credential_enabled(credential.id, false, T0.plus_millis(10))
+            .set_credential_enabled(
+                credential.id,
+                false,
+                T0.plus_millis(10),
+                &note(AuditAction::CredentialEnabled),
+            )
             .await
             .unwrap();
         assert!(
@@ -435,7 +569,12 @@ mod cases {
                 .enabled
         );
         store
-            .set_credential_enabled(credential.id, true, T0.plus_millis(11))
+            .set_credential_enabled(
+                credential.id,
+                true,
+                T0.plus_millis(11),
+                &note(AuditAction::CredentialEnabled),
+            )
             .await
             .unwrap();
         assert!(
@@ -448,14 +587,22 @@ mod cases {
         );
 
         store
-            .revoke_credential_tokens(credential.id, T0.plus_millis(100))
+            .revoke_credential_tokens(
+                credential.id,
+                T0.plus_millis(100),
+                &note(AuditAction::CredentialTokensRevoked),
+            )
             .await
             .unwrap();
         let read = store.get_credential(credential.id).await.unwrap().unwrap();
         assert_eq!(read.tokens_revoked_before, T0.plus_millis(100));
         // An older cut-off never re-validates tokens.
         store
-            .revoke_credential_tokens(credential.id, T0.plus_millis(50))
+            .revoke_credential_tokens(
+                credential.id,
+                T0.plus_millis(50),
+                &note(AuditAction::CredentialTokensRevoked),
+            )
             .await
             .unwrap();
         let read = store.get_credential(credential.id).await.unwrap().unwrap();
@@ -469,13 +616,22 @@ mod cases {
 
         assert!(matches!(
             store
-                .set_credential_enabled(credential.id + 1000, false, T0)
+                .set_credential_enabled(
+                    credential.id + 1000,
+                    false,
+                    T0,
+                    &note(AuditAction::CredentialEnabled)
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
             store
-                .revoke_credential_tokens(credential.id + 1000, T0)
+                .revoke_credential_tokens(
+                    credential.id + 1000,
+                    T0,
+                    &note(AuditAction::CredentialTokensRevoked)
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -484,7 +640,14 @@ mod cases {
     pub async fn add_secret_up_to_the_limit(store: SqlStore) {
         let (_, credential) = fixture(&store).await;
         let added = store
-            .add_secret(credential.id, "second", &hash(2), 3, T0.plus_millis(10))
+            .add_secret(
+                credential.id,
+                "second",
+                &hash(2),
+                3,
+                T0.plus_millis(10),
+                &note(AuditAction::SecretAdded),
+            )
             .await
             .unwrap();
         assert_eq!(added.uuid, "second");
@@ -493,19 +656,40 @@ mod cases {
         assert_eq!(added.created_at, T0.plus_millis(10));
         assert_eq!(added.last_used_at, None);
         store
-            .add_secret(credential.id, "third", &hash(3), 3, T0.plus_millis(20))
+            .add_secret(
+                credential.id,
+                "third",
+                &hash(3),
+                3,
+                T0.plus_millis(20),
+                &note(AuditAction::SecretAdded),
+            )
             .await
             .unwrap();
         assert!(matches!(
             store
-                .add_secret(credential.id, "fourth", &hash(4), 3, T0.plus_millis(30))
+                .add_secret(
+                    credential.id,
+                    "fourth",
+                    &hash(4),
+                    3,
+                    T0.plus_millis(30),
+                    &note(AuditAction::SecretAdded)
+                )
                 .await,
             Err(StoreError::SecretLimitReached)
         ));
         // A lower limit than what is held refuses as well.
         assert!(matches!(
             store
-                .add_secret(credential.id, "fifth", &hash(5), 2, T0)
+                .add_secret(
+                    credential.id,
+                    "fifth",
+                    &hash(5),
+                    2,
+                    T0,
+                    &note(AuditAction::SecretAdded)
+                )
                 .await,
             Err(StoreError::SecretLimitReached)
         ));
@@ -516,14 +700,31 @@ mod cases {
 
         assert!(matches!(
             store
-                .add_secret(credential.id + 1000, "x", &hash(6), 3, T0)
+                .add_secret(
+                    credential.id + 1000,
+                    "x",
+                    &hash(6),
+                    3,
+                    T0,
+                    &note(AuditAction::SecretAdded)
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
-        store.delete_secret(credential.id, "third").await.unwrap();
+        store
+            .delete_secret(credential.id, "third", &note(AuditAction::SecretDeleted))
+            .await
+            .unwrap();
         assert!(matches!(
             store
-                .add_secret(credential.id, "second", &hash(7), 3, T0)
+                .add_secret(
+                    credential.id,
+                    "second",
+                    &hash(7),
+                    3,
+                    T0,
+                    &note(AuditAction::SecretAdded)
+                )
                 .await,
             Err(StoreError::Conflict(_))
         ));
@@ -533,52 +734,102 @@ mod cases {
     pub async fn delete_secret_keeps_at_least_one(store: SqlStore) {
         let (project, credential) = fixture(&store).await;
         assert!(matches!(
-            store.delete_secret(credential.id, "first-secret").await,
+            store
+                .delete_secret(
+                    credential.id,
+                    "first-secret",
+                    &note(AuditAction::SecretDeleted)
+                )
+                .await,
             Err(StoreError::LastSecret)
         ));
         assert_eq!(store.list_secrets(credential.id).await.unwrap().len(), 1);
 
         assert!(matches!(
-            store.delete_secret(credential.id, "no-such-secret").await,
+            store
+                .delete_secret(
+                    credential.id,
+                    "no-such-secret",
+                    &note(AuditAction::SecretDeleted)
+                )
+                .await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
             store
-                .delete_secret(credential.id + 1000, "first-secret")
+                .delete_secret(
+                    credential.id + 1000,
+                    "first-secret",
+                    &note(AuditAction::SecretDeleted)
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
         // A secret of another credential is not found through this one.
         let other = store
-            .create_credential(&new_credential(&project, 2), "other-1", &hash(5), T0)
+            .create_credential(
+                &new_credential(&project, 2),
+                "other-1",
+                &hash(5),
+                T0,
+                &note(AuditAction::CredentialCreated),
+            )
             .await
             .unwrap();
         store
-            .add_secret(other.id, "other-2", &hash(6), 2, T0)
+            .add_secret(
+                other.id,
+                "other-2",
+                &hash(6),
+                2,
+                T0,
+                &note(AuditAction::SecretAdded),
+            )
             .await
             .unwrap();
         assert!(matches!(
-            store.delete_secret(credential.id, "other-2").await,
+            store
+                .delete_secret(credential.id, "other-2", &note(AuditAction::SecretDeleted))
+                .await,
             Err(StoreError::NotFound)
         ));
 
         store
-            .add_secret(credential.id, "second", &hash(2), 2, T0.plus_millis(1))
+            .add_secret(
+                credential.id,
+                "second",
+                &hash(2),
+                2,
+                T0.plus_millis(1),
+                &note(AuditAction::SecretAdded),
+            )
             .await
             .unwrap();
         store
-            .delete_secret(credential.id, "first-secret")
+            .delete_secret(
+                credential.id,
+                "first-secret",
+                &note(AuditAction::SecretDeleted),
+            )
             .await
             .unwrap();
         let left = store.list_secrets(credential.id).await.unwrap();
         assert_eq!(left.len(), 1);
         assert_eq!(left[0].uuid, "second");
         assert!(matches!(
-            store.delete_secret(credential.id, "first-secret").await,
+            store
+                .delete_secret(
+                    credential.id,
+                    "first-secret",
+                    &note(AuditAction::SecretDeleted)
+                )
+                .await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            store.delete_secret(credential.id, "second").await,
+            store
+                .delete_secret(credential.id, "second", &note(AuditAction::SecretDeleted))
+                .await,
             Err(StoreError::LastSecret)
         ));
         assert_eq!(store.list_secrets(other.id).await.unwrap().len(), 2);
@@ -595,6 +846,7 @@ mod cases {
                         &format!("first-{n}"),
                         &hash(1),
                         T0,
+                        &note(AuditAction::CredentialCreated),
                     )
                     .await
                     .unwrap(),
@@ -613,6 +865,7 @@ mod cases {
                             &hash(i),
                             2,
                             T0.plus_millis(i.into()),
+                            &note(AuditAction::SecretAdded),
                         )
                         .await
                 }));
@@ -640,6 +893,7 @@ mod cases {
                     &format!("first-{n}"),
                     &hash(1),
                     T0,
+                    &note(AuditAction::CredentialCreated),
                 )
                 .await
                 .unwrap();
@@ -648,16 +902,31 @@ mod cases {
         for (id, first_uuid) in credentials {
             let second_uuid = format!("second-{id}");
             store
-                .add_secret(id, &second_uuid, &hash(2), 2, T0.plus_millis(1))
+                .add_secret(
+                    id,
+                    &second_uuid,
+                    &hash(2),
+                    2,
+                    T0.plus_millis(1),
+                    &note(AuditAction::SecretAdded),
+                )
                 .await
                 .unwrap();
             let a = {
                 let store = store.clone();
-                tokio::spawn(async move { store.delete_secret(id, &first_uuid).await })
+                tokio::spawn(async move {
+                    store
+                        .delete_secret(id, &first_uuid, &note(AuditAction::SecretDeleted))
+                        .await
+                })
             };
             let b = {
                 let store = store.clone();
-                tokio::spawn(async move { store.delete_secret(id, &second_uuid).await })
+                tokio::spawn(async move {
+                    store
+                        .delete_secret(id, &second_uuid, &note(AuditAction::SecretDeleted))
+                        .await
+                })
             };
             let outcomes = [a.await.unwrap(), b.await.unwrap()];
             let deleted = outcomes.iter().filter(|o| o.is_ok()).count();
@@ -675,7 +944,14 @@ mod cases {
     pub async fn secret_usage_never_moves_backwards(store: SqlStore) {
         let (_, credential) = fixture(&store).await;
         store
-            .add_secret(credential.id, "second", &hash(2), 2, T0.plus_millis(10))
+            .add_secret(
+                credential.id,
+                "second",
+                &hash(2),
+                2,
+                T0.plus_millis(10),
+                &note(AuditAction::SecretAdded),
+            )
             .await
             .unwrap();
         let used = |uuid: &str, at: i64, grant: &str| SecretUsage {
@@ -916,14 +1192,790 @@ mod cases {
             Err(StoreError::Unavailable(_))
         ));
     }
+
+    pub async fn every_change_writes_exactly_one_audit_entry(store: SqlStore) {
+        let admin = Actor {
+            name: "0123456789abcdef0123456789abcdef".into(),
+            peer: Some("192.0.2.7:51234".into()),
+        };
+        let org = Organization {
+            id: org_id(1),
+            name: "Acme".into(),
+            created_at: T0,
+        };
+        let mut expected: Vec<AuditEntry> = Vec::new();
+
+        // Checks that the last call added exactly `entry`, as the newest record.
+        async fn check(store: &SqlStore, expected: &mut Vec<AuditEntry>, entry: AuditEntry) {
+            expected.push(entry);
+            let all = all_audit(store).await;
+            assert_eq!(all.len(), expected.len());
+            assert_eq!(
+                audit_rows(store).await,
+                i64::try_from(expected.len()).unwrap()
+            );
+            assert_eq!(&all[0].entry, expected.last().unwrap());
+        }
+
+        let e = admin.entry(
+            T0,
+            Some(&org.id),
+            AuditAction::OrganizationCreated,
+            format!("organization:{}", org.id),
+            json!({ "name": "Acme" }),
+        );
+        store.create_organization(&org, &e).await.unwrap();
+        check(&store, &mut expected, e).await;
+
+        // The server itself, no peer, no detail.
+        let e = Actor::system().entry(
+            T0.plus_millis(1),
+            Some(&org.id),
+            AuditAction::ProjectCreated,
+            "project".into(),
+            serde_json::Value::Null,
+        );
+        let project = store
+            .create_project(&org.id, "Project", T0.plus_millis(1), &e)
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+
+        let new = new_credential(&project, 1);
+        let e = admin.entry(
+            T0.plus_millis(2),
+            Some(&org.id),
+            AuditAction::CredentialCreated,
+            format!("client:{}", new.client_id),
+            json!({ "project_id": project.id, "name": new.name, "admin": false,
+                    "nested": { "list": [1, 2.5, "three", null, true] } }),
+        );
+        let credential = store
+            .create_credential(&new, "first-secret", &hash(1), T0.plus_millis(2), &e)
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+        let target = format!("credential:{}", credential.id);
+
+        for (i, enabled) in [false, true].into_iter().enumerate() {
+            let action = if enabled {
+                AuditAction::CredentialEnabled
+            } else {
+                AuditAction::CredentialDisabled
+            };
+            let at = T0.plus_millis(10 + i64::try_from(i).unwrap());
+            let e = admin.entry(at, Some(&org.id), action, target.clone(), json!({}));
+            store
+                .set_credential_enabled(credential.id, enabled, at, &e)
+                .await
+                .unwrap();
+            check(&store, &mut expected, e).await;
+        }
+
+        let e = admin.entry(
+            T0.plus_millis(20),
+            Some(&org.id),
+            AuditAction::CredentialRenamed,
+            target.clone(),
+            json!({ "from": "Credential 1", "to": "Renamed ✓" }),
+        );
+        store
+            .rename_credential(credential.id, "Renamed ✓", T0.plus_millis(20), &e)
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+
+        let e = admin.entry(
+            T0.plus_millis(30),
+            Some(&org.id),
+            AuditAction::CredentialTokensRevoked,
+            target.clone(),
+            json!({ "before": T0.plus_millis(30).0 }),
+        );
+        store
+            .revoke_credential_tokens(credential.id, T0.plus_millis(30), &e)
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+
+        let e = admin.entry(
+            T0.plus_millis(40),
+            Some(&org.id),
+            AuditAction::SecretAdded,
+            "secret:second".into(),
+            json!({ "credential_id": credential.id }),
+        );
+        store
+            .add_secret(credential.id, "second", &hash(2), 2, T0.plus_millis(40), &e)
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+
+        let e = admin.entry(
+            T0.plus_millis(50),
+            Some(&org.id),
+            AuditAction::SecretDeleted,
+            "secret:first-secret".into(),
+            json!({ "credential_id": credential.id }),
+        );
+        store
+            .delete_secret(credential.id, "first-secret", &e)
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+
+        let e = admin.entry(
+            T0.plus_millis(60),
+            Some(&org.id),
+            AuditAction::CredentialDeleted,
+            target.clone(),
+            json!({ "client_id": credential.client_id.as_str() }),
+        );
+        store.delete_credential(credential.id, &e).await.unwrap();
+        check(&store, &mut expected, e).await;
+
+        // Newest first, with strictly decreasing ids, and every field kept.
+        let all = all_audit(&store).await;
+        let entries: Vec<AuditEntry> = all.iter().rev().map(|r| r.entry.clone()).collect();
+        assert_eq!(entries, expected);
+        assert!(all.windows(2).all(|w| w[0].id > w[1].id), "{all:?}");
+
+        // `Value::Null` is stored as the JSON text `null`.
+        let detail: String =
+            sqlx::query("SELECT detail FROM audit_log WHERE action = 'project.created'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap()
+                .try_get("detail")
+                .unwrap();
+        assert_eq!(detail, "null");
+    }
+
+    pub async fn failed_changes_write_no_audit_entry(store: SqlStore) {
+        let (project, credential) = fixture(&store).await;
+        let org = project.org_id.clone();
+        let written = audit_rows(&store).await;
+        assert_eq!(written, 3, "the fixture's three changes");
+        let missing = credential.id + 1000;
+        let failing = || {
+            Actor {
+                name: "should-not-appear".into(),
+                peer: Some("198.51.100.1:1".into()),
+            }
+            .entry(
+                T0,
+                Some(&org),
+                AuditAction::SecretAdded,
+                "failed".into(),
+                json!({ "failed": true }),
+            )
+        };
+
+        let duplicate_org = Organization {
+            id: org.clone(),
+            name: "Again".into(),
+            created_at: T0,
+        };
+        assert!(matches!(
+            store.create_organization(&duplicate_org, &failing()).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            store.create_project(&org_id(99), "P", T0, &failing()).await,
+            Err(StoreError::NotFound)
+        ));
+        let mut same_client = new_credential(&project, 2);
+        same_client.client_id = credential.client_id.clone();
+        assert!(matches!(
+            store
+                .create_credential(&same_client, "s2", &hash(2), T0, &failing())
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        // The credential insert succeeds, the secret insert fails: all rolled back.
+        assert!(matches!(
+            store
+                .create_credential(
+                    &new_credential(&project, 3),
+                    "first-secret",
+                    &hash(3),
+                    T0,
+                    &failing()
+                )
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        let mut orphan = new_credential(&project, 4);
+        orphan.project_id += 1000;
+        assert!(matches!(
+            store
+                .create_credential(&orphan, "s4", &hash(4), T0, &failing())
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .set_credential_enabled(missing, false, T0, &failing())
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.rename_credential(missing, "x", T0, &failing()).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.delete_credential(missing, &failing()).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .revoke_credential_tokens(missing, T0, &failing())
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .add_secret(credential.id, "over", &hash(5), 1, T0, &failing())
+                .await,
+            Err(StoreError::SecretLimitReached)
+        ));
+        assert!(matches!(
+            store
+                .add_secret(missing, "nobody", &hash(5), 3, T0, &failing())
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .add_secret(credential.id, "first-secret", &hash(5), 3, T0, &failing())
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            store
+                .delete_secret(credential.id, "first-secret", &failing())
+                .await,
+            Err(StoreError::LastSecret)
+        ));
+        assert!(matches!(
+            store
+                .delete_secret(credential.id, "no-such-secret", &failing())
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .delete_secret(missing, "first-secret", &failing())
+                .await,
+            Err(StoreError::NotFound)
+        ));
+
+        assert_eq!(audit_rows(&store).await, written);
+        assert!(
+            all_audit(&store)
+                .await
+                .iter()
+                .all(|r| r.entry.actor != "should-not-appear")
+        );
+        // And the failed changes left nothing else behind either.
+        assert_eq!(
+            store.list_credentials(&org).await.unwrap(),
+            vec![credential.clone()]
+        );
+        assert_eq!(store.list_secrets(credential.id).await.unwrap().len(), 1);
+        assert_eq!(store.list_projects(&org).await.unwrap(), vec![project]);
+    }
+
+    pub async fn list_audit_filters_newest_first(store: SqlStore) {
+        let (_, credential) = fixture(&store).await;
+        let orgs = [Some(org_id(1)), Some(org_id(2)), None];
+        let actors = ["alice", "bob"];
+        // Audit entries are written verbatim, so one cheap change can carry any entry.
+        for i in 0..40i64 {
+            let n = usize::try_from(i).unwrap();
+            let entry = AuditEntry {
+                at: T0.plus_millis(1000 + i * 10),
+                org_id: orgs[n % 3].clone(),
+                actor: actors[n % 2].into(),
+                action: AuditAction::ALL[n % AuditAction::ALL.len()],
+                target: format!("credential:{}", n % 5),
+                peer: (n % 4 == 0).then(|| format!("203.0.113.{n}:443")),
+                detail: json!({ "i": i }),
+            };
+            store
+                .revoke_credential_tokens(credential.id, T0, &entry)
+                .await
+                .unwrap();
+        }
+        let all = all_audit(&store).await;
+        assert_eq!(all.len(), 43);
+        assert!(all.windows(2).all(|w| w[0].id > w[1].id));
+        assert_eq!(all[0].entry.detail, json!({ "i": 39 }));
+        assert_eq!(all[39].entry.detail, json!({ "i": 0 }));
+        assert_eq!(all[42].entry.action, AuditAction::OrganizationCreated);
+
+        // Every listing must equal the model: filter the full list, keep the first `limit`.
+        let check = |filter: AuditFilter| {
+            let store = store.clone();
+            let all = all.clone();
+            async move {
+                let limit = usize::try_from(filter.limit).unwrap();
+                let want: Vec<AuditRecord> = all
+                    .iter()
+                    .filter(|r| {
+                        let e = &r.entry;
+                        filter
+                            .org_id
+                            .as_ref()
+                            .is_none_or(|o| e.org_id.as_ref() == Some(o))
+                            && filter.action.is_none_or(|a| e.action == a)
+                            && filter.actor.as_ref().is_none_or(|a| &e.actor == a)
+                            && filter.target.as_ref().is_none_or(|t| &e.target == t)
+                            && filter.since.is_none_or(|t| e.at >= t)
+                            && filter.until.is_none_or(|t| e.at < t)
+                            && filter.before_id.is_none_or(|id| r.id < id)
+                    })
+                    .take(if limit == 0 { 100 } else { limit })
+                    .cloned()
+                    .collect();
+                let got = store.list_audit(&filter).await.unwrap();
+                assert_eq!(got, want, "{filter:?}");
+                got
+            }
+        };
+        let base = AuditFilter {
+            limit: 1000,
+            ..AuditFilter::default()
+        };
+
+        let got = check(AuditFilter {
+            org_id: Some(org_id(2)),
+            ..base.clone()
+        })
+        .await;
+        assert_eq!(got.len(), 13);
+        assert!(
+            check(AuditFilter {
+                org_id: Some(org_id(77)),
+                ..base.clone()
+            })
+            .await
+            .is_empty()
+        );
+        let got = check(AuditFilter {
+            action: Some(AuditAction::SecretAdded),
+            ..base.clone()
+        })
+        .await;
+        assert_eq!(got.len(), 4);
+        let got = check(AuditFilter {
+            action: Some(AuditAction::OrganizationCreated),
+            ..base.clone()
+        })
+        .await;
+        assert_eq!(got.len(), 5, "four from the loop, one from the fixture");
+        let got = check(AuditFilter {
+            actor: Some("bob".into()),
+            ..base.clone()
+        })
+        .await;
+        assert_eq!(got.len(), 20);
+        let got = check(AuditFilter {
+            target: Some("credential:3".into()),
+            ..base.clone()
+        })
+        .await;
+        assert_eq!(got.len(), 8);
+        // `since` is inclusive, `until` exclusive.
+        let got = check(AuditFilter {
+            since: Some(T0.plus_millis(1100)),
+            until: Some(T0.plus_millis(1200)),
+            ..base.clone()
+        })
+        .await;
+        assert_eq!(got.len(), 10);
+        assert_eq!(got[0].entry.at, T0.plus_millis(1190));
+        assert_eq!(got[9].entry.at, T0.plus_millis(1100));
+        let got = check(AuditFilter {
+            until: Some(T0.plus_millis(1000)),
+            ..base.clone()
+        })
+        .await;
+        assert_eq!(got.len(), 3, "only the fixture's entries");
+        // Everything at once.
+        let got = check(AuditFilter {
+            org_id: Some(org_id(1)),
+            action: Some(AuditAction::ALL[6]),
+            actor: Some("alice".into()),
+            target: Some("credential:1".into()),
+            since: Some(T0.plus_millis(1100)),
+            until: Some(T0.plus_millis(2000)),
+            before_id: Some(all[0].id + 1),
+            limit: 10,
+        })
+        .await;
+        assert_eq!(got.len(), 1, "only i = 36");
+        assert_eq!(got[0].entry.detail, json!({ "i": 36 }));
+        assert_eq!(got[0].entry.peer.as_deref(), Some("203.0.113.36:443"));
+
+        // Paging: each page starts below the last id of the previous one.
+        for filter in [
+            AuditFilter::default(),
+            AuditFilter {
+                actor: Some("alice".into()),
+                ..AuditFilter::default()
+            },
+        ] {
+            let mut pages = Vec::new();
+            let mut before_id = None;
+            loop {
+                let page = check(AuditFilter {
+                    before_id,
+                    limit: 7,
+                    ..filter.clone()
+                })
+                .await;
+                if page.is_empty() {
+                    break;
+                }
+                assert!(page.len() <= 7);
+                before_id = Some(page.last().unwrap().id);
+                pages.extend(page);
+            }
+            assert_eq!(
+                pages,
+                check(AuditFilter {
+                    limit: 1000,
+                    ..filter
+                })
+                .await
+            );
+        }
+
+        // Limits: 0 means the default; the first entries are the newest.
+        assert_eq!(check(AuditFilter::default()).await.len(), 43);
+        let got = check(AuditFilter {
+            limit: 2,
+            ..AuditFilter::default()
+        })
+        .await;
+        assert_eq!(got, all[..2].to_vec());
+    }
+
+    pub async fn list_audit_limits_and_corrupt_rows(store: SqlStore) {
+        // Many rows at once, straight into the table.
+        let mut tx = store.pool().begin().await.unwrap();
+        for i in 0..1005i64 {
+            sqlx::query(
+                "INSERT INTO audit_log (at, org_id, actor, action, target, peer, detail) \
+                 VALUES ($1, NULL, 'system', 'project.created', 'project', NULL, 'null')",
+            )
+            .bind(i)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let list = |limit: u32| {
+            let store = store.clone();
+            async move {
+                store
+                    .list_audit(&AuditFilter {
+                        limit,
+                        ..AuditFilter::default()
+                    })
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(list(0).await.len(), 100);
+        assert_eq!(list(1).await.len(), 1);
+        assert_eq!(list(999).await.len(), 999);
+        assert_eq!(list(1000).await.len(), 1000);
+        assert_eq!(list(1001).await.len(), 1000);
+        assert_eq!(list(u32::MAX).await.len(), 1000);
+        let newest = list(1).await;
+        assert_eq!(newest[0].entry.at, UnixMillis(1004));
+        assert_eq!(newest[0].entry.detail, serde_json::Value::Null);
+        assert_eq!(newest[0].entry.org_id, None);
+
+        // An unknown action, or a detail that is not JSON, is corruption.
+        for (action, detail) in [("credential.exploded", "{}"), ("project.created", "{oops")] {
+            sqlx::query(
+                "INSERT INTO audit_log (at, org_id, actor, action, target, peer, detail) \
+                 VALUES (2000, NULL, 'system', $1, 'x', NULL, $2)",
+            )
+            .bind(action)
+            .bind(detail)
+            .execute(store.pool())
+            .await
+            .unwrap();
+            assert!(matches!(
+                store.list_audit(&AuditFilter::default()).await,
+                Err(StoreError::Corrupt(_))
+            ));
+            sqlx::query("DELETE FROM audit_log WHERE at = 2000")
+                .execute(store.pool())
+                .await
+                .unwrap();
+        }
+        assert_eq!(list(1).await, newest);
+    }
+
+    pub async fn rename_and_delete_credentials(store: SqlStore) {
+        let (project, credential) = fixture(&store).await;
+        let other = store
+            .create_credential(
+                &new_credential(&project, 2),
+                "other-1",
+                &hash(5),
+                T0.plus_millis(3),
+                &note(AuditAction::CredentialCreated),
+            )
+            .await
+            .unwrap();
+
+        store
+            .rename_credential(
+                credential.id,
+                "New name — ünïcode",
+                T0.plus_millis(10),
+                &note(AuditAction::CredentialRenamed),
+            )
+            .await
+            .unwrap();
+        let renamed = store.get_credential(credential.id).await.unwrap().unwrap();
+        assert_eq!(
+            renamed,
+            Credential {
+                name: "New name — ünïcode".into(),
+                ..credential.clone()
+            }
+        );
+        assert_eq!(
+            store.get_credential(other.id).await.unwrap(),
+            Some(other.clone())
+        );
+        assert!(matches!(
+            store
+                .rename_credential(
+                    credential.id + 1000,
+                    "x",
+                    T0,
+                    &note(AuditAction::CredentialRenamed)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+
+        store
+            .add_secret(
+                credential.id,
+                "second",
+                &hash(2),
+                3,
+                T0.plus_millis(20),
+                &note(AuditAction::SecretAdded),
+            )
+            .await
+            .unwrap();
+        store
+            .delete_credential(credential.id, &note(AuditAction::CredentialDeleted))
+            .await
+            .unwrap();
+        assert_eq!(store.get_credential(credential.id).await.unwrap(), None);
+        assert!(
+            store
+                .find_credential_for_auth(&credential.client_id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(store.list_secrets(credential.id).await.unwrap().is_empty());
+        let left: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM client_secrets WHERE uuid IN ('first-secret', 'second')",
+        )
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+        assert_eq!(left, 0, "the secrets are gone, not just hidden");
+        assert_eq!(
+            store.list_credentials(&project.org_id).await.unwrap(),
+            vec![other.clone()]
+        );
+        // The other credential and its secret are untouched.
+        let (found, secrets) = store
+            .find_credential_for_auth(&other.client_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found, other);
+        assert_eq!(secrets.len(), 1);
+
+        // Gone means gone for every call.
+        assert!(matches!(
+            store
+                .delete_credential(credential.id, &note(AuditAction::CredentialDeleted))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .rename_credential(
+                    credential.id,
+                    "x",
+                    T0,
+                    &note(AuditAction::CredentialRenamed)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .add_secret(
+                    credential.id,
+                    "third",
+                    &hash(3),
+                    3,
+                    T0,
+                    &note(AuditAction::SecretAdded)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        // Its secret uuids are free again.
+        store
+            .add_secret(
+                other.id,
+                "second",
+                &hash(2),
+                3,
+                T0.plus_millis(30),
+                &note(AuditAction::SecretAdded),
+            )
+            .await
+            .unwrap();
+    }
+
+    pub async fn list_projects_oldest_first(store: SqlStore) {
+        let a = Organization {
+            id: org_id(0xA),
+            name: "A".into(),
+            created_at: T0,
+        };
+        let b = Organization {
+            id: org_id(0xB),
+            name: "B".into(),
+            created_at: T0,
+        };
+        for org in [&a, &b] {
+            store
+                .create_organization(org, &note(AuditAction::OrganizationCreated))
+                .await
+                .unwrap();
+        }
+        assert!(store.list_projects(&a.id).await.unwrap().is_empty());
+        // Created out of order: listing is by creation time.
+        let mut made = Vec::new();
+        for (name, at) in [("late", 30), ("early", 10), ("middle", 20)] {
+            made.push(
+                store
+                    .create_project(
+                        &a.id,
+                        name,
+                        T0.plus_millis(at),
+                        &note(AuditAction::ProjectCreated),
+                    )
+                    .await
+                    .unwrap(),
+            );
+        }
+        let in_b = store
+            .create_project(&b.id, "b", T0, &note(AuditAction::ProjectCreated))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.list_projects(&a.id).await.unwrap(),
+            vec![made[1].clone(), made[2].clone(), made[0].clone()]
+        );
+        assert_eq!(store.list_projects(&b.id).await.unwrap(), vec![in_b]);
+        assert!(store.list_projects(&org_id(0xC)).await.unwrap().is_empty());
+    }
+
+    pub async fn admin_flag_round_trips(store: SqlStore) {
+        let (project, plain) = fixture(&store).await;
+        assert!(!plain.admin);
+        let mut new = new_credential(&project, 2);
+        new.admin = true;
+        let admin = store
+            .create_credential(
+                &new,
+                "admin-secret",
+                &hash(2),
+                T0.plus_millis(5),
+                &note(AuditAction::CredentialCreated),
+            )
+            .await
+            .unwrap();
+        assert!(admin.admin);
+        assert_eq!(
+            store.get_credential(admin.id).await.unwrap(),
+            Some(admin.clone())
+        );
+        assert_eq!(
+            store.get_credential(plain.id).await.unwrap(),
+            Some(plain.clone())
+        );
+        assert_eq!(
+            store.list_credentials(&project.org_id).await.unwrap(),
+            vec![plain.clone(), admin.clone()]
+        );
+        let (found, _) = store
+            .find_credential_for_auth(&admin.client_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(found.admin);
+        let (found, _) = store
+            .find_credential_for_auth(&plain.client_id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(!found.admin);
+        // Other changes keep the flag.
+        store
+            .set_credential_enabled(
+                admin.id,
+                false,
+                T0.plus_millis(6),
+                &note(AuditAction::CredentialDisabled),
+            )
+            .await
+            .unwrap();
+        store
+            .rename_credential(
+                admin.id,
+                "Still admin",
+                T0.plus_millis(7),
+                &note(AuditAction::CredentialRenamed),
+            )
+            .await
+            .unwrap();
+        let read = store.get_credential(admin.id).await.unwrap().unwrap();
+        assert!(read.admin);
+        assert!(!read.enabled);
+    }
 }
 
 /// What only SQLite has: a file that must survive restarts, and per-connection pragmas.
 mod sqlite_only {
+    use latchkey_core::audit::{Actor, AuditAction, AuditFilter};
     use latchkey_core::credentials::Organization;
     use latchkey_core::ids::OrgId;
     use latchkey_core::keys::{KeyState, SigningAlg, StoredKey};
-    use latchkey_core::store::{KeyStore, MetaStore, OrgStore, StoreError};
+    use latchkey_core::store::{AuditStore, KeyStore, MetaStore, OrgStore, StoreError};
     use latchkey_core::time::UnixMillis;
     use latchkey_store::{SqlStore, StoreOptions, sqlite_url_for};
     use sqlx::Row;
@@ -948,9 +2000,16 @@ mod sqlite_only {
             created_at: UnixMillis(2),
             publish_until: None,
         };
+        let audit = Actor::system().entry(
+            UnixMillis(1),
+            Some(&org.id),
+            AuditAction::OrganizationCreated,
+            format!("organization:{}", org.id),
+            serde_json::json!({ "name": "Acme" }),
+        );
         {
             let store = SqlStore::connect(&url).await.unwrap();
-            store.create_organization(&org).await.unwrap();
+            store.create_organization(&org, &audit).await.unwrap();
             assert!(store.insert_signing_key(&key).await.unwrap());
             store.put_meta_if_absent("k", "v").await.unwrap();
             store.close().await;
@@ -961,6 +2020,9 @@ mod sqlite_only {
             assert_eq!(store.list_organizations().await.unwrap(), vec![org.clone()]);
             assert_eq!(store.list_signing_keys().await.unwrap(), vec![key.clone()]);
             assert_eq!(store.get_meta("k").await.unwrap().as_deref(), Some("v"));
+            let log = store.list_audit(&AuditFilter::default()).await.unwrap();
+            assert_eq!(log.len(), 1);
+            assert_eq!(log[0].entry, audit);
             let applied: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations")
                 .fetch_one(store.pool())
                 .await
@@ -1065,5 +2127,129 @@ mod sqlite_only {
             }
             other => panic!("expected Unavailable, got {other:?}"),
         }
+    }
+}
+
+/// Databases created by version 1 (only `0001_init.sql` applied) upgrade in place on open.
+mod upgrade {
+    use std::path::Path;
+
+    use latchkey_core::audit::{Actor, AuditAction, AuditFilter};
+    use latchkey_core::ids::{ClientId, OrgId};
+    use latchkey_core::store::{AuditStore, CredentialStore, OrgStore, SecretStore};
+    use latchkey_core::time::UnixMillis;
+    use latchkey_store::SqlStore;
+    use latchkey_store::testing::{TempPostgres, postgres_url_from_env};
+    use sqlx::migrate::Migrator;
+    use sqlx::{AnyPool, Row};
+
+    /// Applies only the first migration of `dialect` to `url` and stores version-1 data the
+    /// way version 1 did; then opens the store and checks that everything survived and the
+    /// new schema works.
+    async fn upgrade_from_version_1(url: &str, dialect: &str) {
+        sqlx::any::install_default_drivers();
+        let only_first = tempfile::tempdir().unwrap();
+        let migrations = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(dialect);
+        std::fs::copy(
+            migrations.join("0001_init.sql"),
+            only_first.path().join("0001_init.sql"),
+        )
+        .unwrap();
+        let migrator = Migrator::new(only_first.path()).await.unwrap();
+        let pool = AnyPool::connect(url).await.unwrap();
+        migrator.run(&pool).await.unwrap();
+        for statement in [
+            "INSERT INTO organizations (id, name, created_at) \
+             VALUES ('ABCDEF0123456789ABCDEF01@AdobeOrg', 'Old org', 1)",
+            "INSERT INTO projects (org_id, name, created_at) \
+             VALUES ('ABCDEF0123456789ABCDEF01@AdobeOrg', 'Old project', 2)",
+            "INSERT INTO credentials (project_id, org_id, kind, name, client_id, \
+             technical_account_id, technical_account_email, scopes, enabled, \
+             tokens_revoked_before, created_at, updated_at) \
+             SELECT id, org_id, 'oauth_server_to_server', 'Old credential', 'old-client', \
+             'OLD@techacct.adobe.com', 'old@techacct.adobe.com', 'openid,AdobeID', 1, 0, 3, 3 \
+             FROM projects",
+        ] {
+            sqlx::query(statement).execute(&pool).await.unwrap();
+        }
+        sqlx::query(
+            "INSERT INTO client_secrets (uuid, credential_id, hash, created_at) \
+             SELECT 'old-secret', id, $1, 4 FROM credentials",
+        )
+        .bind(vec![7u8; 32])
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+
+        let store = SqlStore::connect(url).await.unwrap();
+        let org = OrgId::from_trusted("ABCDEF0123456789ABCDEF01@AdobeOrg".into());
+        assert_eq!(store.list_organizations().await.unwrap().len(), 1);
+        let projects = store.list_projects(&org).await.unwrap();
+        assert_eq!(projects.len(), 1);
+        assert_eq!(projects[0].name, "Old project");
+        let (credential, secrets) = store
+            .find_credential_for_auth(&ClientId::from_trusted("old-client".into()))
+            .await
+            .unwrap()
+            .expect("the version-1 credential survives");
+        assert_eq!(credential.name, "Old credential");
+        assert!(!credential.admin, "existing credentials are not admins");
+        assert!(credential.enabled);
+        assert_eq!(secrets.len(), 1);
+        assert_eq!(secrets[0].uuid, "old-secret");
+        assert_eq!(secrets[0].hash.0, vec![7u8; 32]);
+        assert!(
+            store
+                .list_audit(&AuditFilter::default())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // The new schema works on the upgraded database.
+        let audit = Actor::system().entry(
+            UnixMillis(10),
+            Some(&org),
+            AuditAction::CredentialRenamed,
+            format!("credential:{}", credential.id),
+            serde_json::json!({ "name": "Renamed" }),
+        );
+        store
+            .rename_credential(credential.id, "Renamed", UnixMillis(10), &audit)
+            .await
+            .unwrap();
+        let log = store.list_audit(&AuditFilter::default()).await.unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].entry, audit);
+        assert_eq!(store.list_secrets(credential.id).await.unwrap().len(), 1);
+        let applied: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        let files = std::fs::read_dir(&migrations).unwrap().count();
+        assert_eq!(applied, i64::try_from(files).unwrap());
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = latchkey_store::sqlite_url_for(&dir.path().join("v1.db"));
+        upgrade_from_version_1(&url, "sqlite").await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        let Some(base) = postgres_url_from_env() else {
+            return;
+        };
+        let db = TempPostgres::create(&base).await.unwrap();
+        upgrade_from_version_1(&db.url, "postgres").await;
+        db.drop_database().await.unwrap();
     }
 }

@@ -8,13 +8,13 @@ use std::process::{Child, Command, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_latchkey");
 
-struct Running {
-    child: Child,
-    base: String,
-    banner: String,
+pub struct Running {
+    pub child: Child,
+    pub base: String,
+    pub banner: String,
 }
 
-fn start(data_dir: &Path, extra_env: &[(&str, &str)]) -> Running {
+pub fn start(data_dir: &Path, extra_env: &[(&str, &str)]) -> Running {
     let mut cmd = Command::new(BIN);
     cmd.args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
@@ -81,10 +81,23 @@ fn seed_curl_commands_work_against_a_fresh_dev_server() {
     let cmd: String = r
         .banner
         .lines()
+        .skip_while(|l| !l.starts_with("Get a token:"))
         .skip_while(|l| !l.trim_start().starts_with("curl"))
+        .take_while(|l| !l.trim().is_empty())
         .map(|l| l.trim_end_matches('\\').trim().to_owned() + " ")
         .collect();
     assert!(cmd.starts_with("curl -X POST"), "banner: {}", r.banner);
+    // The first start also printed the bootstrap admin credential, once.
+    assert!(
+        r.banner.contains("First start: created organization"),
+        "{}",
+        r.banner
+    );
+    let admin_secret = dev_file(dir.path())["admin"]["client_secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(r.banner.contains(&admin_secret));
     let out = Command::new("sh")
         .arg("-c")
         .arg(format!("{cmd} -s"))

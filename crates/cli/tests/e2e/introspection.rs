@@ -1,12 +1,21 @@
 //! Introspection (RFC 7662), revocation (RFC 7009) and the IMS validate/invalidate endpoints:
 //! a revoked token is refused everywhere Latchkey checks tokens.
 
+use latchkey_core::audit::Actor;
 use latchkey_core::credentials::CredentialKind;
-use latchkey_core::provision;
+use latchkey_core::provision::{self, CredentialSpec};
 use latchkey_core::scope::ScopeList;
 use latchkey_testkit::TestServer;
 
 use crate::support::*;
+
+fn admin_client(s: &TestServer) -> Client {
+    let a = s.dev.admin.as_ref().unwrap();
+    Client {
+        id: a.client_id.clone(),
+        secret: a.client_secret.clone(),
+    }
+}
 
 struct Client {
     id: String,
@@ -38,20 +47,20 @@ async fn second_client(s: &TestServer) -> Client {
     let store = s.state.store.as_ref();
     let now = s.state.clock.now();
     let org = latchkey_core::ids::OrgId::parse(&s.dev.org_id).unwrap();
-    let project = provision::create_project(store, &org, "second", now)
+    let actor = Actor::system();
+    let project = provision::create_project(store, &actor, &org, "second", now)
         .await
         .unwrap();
-    let (cred, secret) = provision::create_credential(
-        store,
-        &s.state.hasher,
-        &project,
-        CredentialKind::OAuthServerToServer,
-        "second",
-        ScopeList::parse("openid").unwrap(),
-        now,
-    )
-    .await
-    .unwrap();
+    let spec = CredentialSpec {
+        kind: CredentialKind::OAuthServerToServer,
+        name: "second".into(),
+        scopes: ScopeList::parse("openid").unwrap(),
+        admin: false,
+    };
+    let (cred, secret) =
+        provision::create_credential(store, &s.state.hasher, &actor, &project, spec, now)
+            .await
+            .unwrap();
     Client {
         id: cred.client_id.to_string(),
         secret: secret.expose().to_owned(),
@@ -181,17 +190,31 @@ async fn disabling_or_revoking_a_credential_deactivates_its_tokens() {
     let me = dev_client(&s);
     let t = token(&s, &me).await;
     let id = s.dev.credentials.oauth_server_to_server.credential_id;
-    let store = s.state.store.as_ref();
-    store
-        .revoke_credential_tokens(id, s.state.clock.now().plus_millis(1000))
-        .await
-        .unwrap();
+    let admin = admin_token(&s).await;
+    let base = format!("/console/organizations/{}/credentials/{id}", s.dev.org_id);
+    let r = console(
+        &s,
+        reqwest::Method::POST,
+        &format!("{base}/revoke_tokens"),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(introspect(&s, &me, &t).await.json["active"], false);
-    store
-        .set_credential_enabled(id, false, s.state.clock.now())
-        .await
-        .unwrap();
-    s.state.credentials.invalidate(&me.id);
+    // A token obtained after the revocation is active.
+    let fresh = token(&s, &me).await;
+    assert_eq!(introspect(&s, &me, &fresh).await.json["active"], true);
+    let r = console(
+        &s,
+        reqwest::Method::PATCH,
+        &base,
+        &admin,
+        Some(serde_json::json!({"enabled": false})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json["enabled"], false);
     let r = post_form(
         &s.url("/ims/token/v3"),
         &format!(
@@ -206,5 +229,9 @@ async fn disabling_or_revoking_a_credential_deactivates_its_tokens() {
             .as_str()
             .unwrap()
             .contains("disabled")
+    );
+    assert_eq!(
+        introspect(&s, &admin_client(&s), &fresh).await.json["active"],
+        false
     );
 }

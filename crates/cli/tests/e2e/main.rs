@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod binary;
+mod console;
 mod contract;
+mod crash;
 mod discovery;
 mod introspection;
 mod node;

@@ -17,17 +17,22 @@ pub fn client() -> reqwest::Client {
 }
 
 pub async fn send(req: reqwest::RequestBuilder) -> Resp {
-    let r = req.send().await.expect("request");
+    try_send(req).await.expect("request")
+}
+
+/// Like [`send`], but a connection failure is `None` (the server may have been killed).
+pub async fn try_send(req: reqwest::RequestBuilder) -> Option<Resp> {
+    let r = req.send().await.ok()?;
     let status = r.status().as_u16();
     let headers = r.headers().clone();
-    let text = r.text().await.unwrap();
+    let text = r.text().await.ok()?;
     let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Resp {
+    Some(Resp {
         status,
         headers,
         json,
         text,
-    }
+    })
 }
 
 /// POST an urlencoded body (written as-is, like the seed sample's string template).
@@ -80,4 +85,51 @@ pub fn assert_oauth_error(r: &Resp, status: u16, error: &str) {
             .unwrap()
             .starts_with("application/json")
     );
+}
+
+/// A token of the bootstrap admin credential (dev mode writes it into dev-credentials.json).
+pub async fn admin_token(s: &latchkey_testkit::TestServer) -> Admin {
+    let a = s
+        .dev
+        .admin
+        .as_ref()
+        .expect("dev mode wrote the admin credential");
+    let r = post_form(
+        &s.url("/ims/token/v3"),
+        &format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            a.client_id, a.client_secret
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    Admin {
+        client_id: a.client_id.clone(),
+        token: r.json["access_token"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// A console caller: its token and the client id it sends as x-api-key.
+#[derive(Clone)]
+pub struct Admin {
+    pub client_id: String,
+    pub token: String,
+}
+
+/// A console request with bearer token and x-api-key.
+pub async fn console(
+    s: &latchkey_testkit::TestServer,
+    method: reqwest::Method,
+    path: &str,
+    who: &Admin,
+    json: Option<Value>,
+) -> Resp {
+    let mut req = client()
+        .request(method, s.url(path))
+        .bearer_auth(&who.token)
+        .header("x-api-key", &who.client_id);
+    if let Some(j) = json {
+        req = req.json(&j);
+    }
+    send(req).await
 }

@@ -74,6 +74,7 @@ mod tests {
             technical_account_id: TechnicalAccountId::generate().unwrap(),
             technical_account_email: "x@techacct.adobe.com".into(),
             scopes: ScopeList::default(),
+            admin: false,
             enabled,
             tokens_revoked_before: UnixMillis(0),
             created_at: UnixMillis(0),

@@ -169,6 +169,7 @@ mod tests {
             technical_account_id: TechnicalAccountId::generate().unwrap(),
             technical_account_email: "e@techacct.adobe.com".into(),
             scopes: ScopeList::parse("openid,AdobeID").unwrap(),
+            admin: false,
             enabled: true,
             tokens_revoked_before: UnixMillis(0),
             created_at: UnixMillis(0),

@@ -79,10 +79,14 @@ pub async fn check_token(
         .find_credential_for_auth(&client_id)
         .await
         .map_err(unavailable)?;
+    // `created_at` is the issue time in milliseconds: exact, unlike `iat` in seconds.
+    let created = claims
+        .created_at
+        .parse::<i64>()
+        .map(UnixMillis)
+        .unwrap_or(UnixMillis(i64::MIN));
     let live = found.is_some_and(|(c, _)| {
-        c.enabled
-            && UnixMillis::from_secs(claims.iat) >= c.tokens_revoked_before
-            && c.org_id.as_str() == claims.org
+        c.enabled && created >= c.tokens_revoked_before && c.org_id.as_str() == claims.org
     });
     if !live {
         return Ok(Err(Inactive::CredentialRevoked));

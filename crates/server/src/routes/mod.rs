@@ -10,7 +10,9 @@
 //! | `GET /ims/keys` | [`discovery::jwks`] |
 //! | `GET /.well-known/openid-configuration`, `/.well-known/oauth-authorization-server` | [`discovery::well_known`] |
 //! | `GET /health`, `/ready`, `/metrics` | [`health`] |
+//! | `/console/...` | [`console`] (see its own table) |
 
+pub mod console;
 pub mod discovery;
 pub mod health;
 pub mod introspection;
@@ -53,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/metrics", get(health::metrics))
+        .merge(console::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), debug_id))
         .with_state(state)

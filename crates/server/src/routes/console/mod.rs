@@ -1,0 +1,100 @@
+//! The console API under `/console/...` (SPEC §2): client secrets (wire-compatible with Adobe's
+//! I/O Management API), projects and credentials, token revocation, and the audit log.
+//!
+//! Every route needs a Latchkey bearer token and a matching `x-api-key` ([`auth::Principal`]);
+//! no unauthenticated management endpoint exists. Errors are [`error::ConsoleError`].
+//!
+//! | route | handler |
+//! |---|---|
+//! | `GET/POST /console/organizations/{org}/credentials/{id}/secrets` | [`secrets::list`], [`secrets::add`] |
+//! | `DELETE /console/organizations/{org}/credentials/{id}/secrets/{uuid}` | [`secrets::delete`] |
+//! | `GET/POST /console/organizations/{org}/projects` | [`credentials::list_projects`], [`credentials::create_project`] |
+//! | `POST /console/organizations/{org}/projects/{project}/credentials` | [`credentials::create_credential`] |
+//! | `GET /console/organizations/{org}/credentials` | [`credentials::list_credentials`] |
+//! | `GET/PATCH/DELETE /console/organizations/{org}/credentials/{id}` | [`credentials`] |
+//! | `POST /console/organizations/{org}/credentials/{id}/revoke_tokens` | [`credentials::revoke_tokens`] |
+//! | `GET /console/organizations/{org}/audit` | [`audit::list`] |
+
+pub mod audit;
+pub mod auth;
+pub mod body;
+pub mod credentials;
+pub mod error;
+pub mod secrets;
+
+use axum::Router;
+use axum::routing::{delete, get, post};
+use latchkey_core::credentials::Credential;
+use latchkey_core::ids::OrgId;
+
+use self::error::ConsoleError;
+use crate::state::AppState;
+
+/// The console routes.
+pub fn routes() -> Router<AppState> {
+    let base = "/console/organizations/{org}";
+    Router::new()
+        .route(
+            &format!("{base}/credentials/{{cred}}/secrets"),
+            get(secrets::list).post(secrets::add),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/secrets/{{uuid}}"),
+            delete(secrets::delete),
+        )
+        .route(
+            &format!("{base}/projects"),
+            get(credentials::list_projects).post(credentials::create_project),
+        )
+        .route(
+            &format!("{base}/projects/{{project}}/credentials"),
+            post(credentials::create_credential),
+        )
+        .route(
+            &format!("{base}/credentials"),
+            get(credentials::list_credentials),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}"),
+            get(credentials::get_credential)
+                .patch(credentials::update_credential)
+                .delete(credentials::delete_credential),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/revoke_tokens"),
+            post(credentials::revoke_tokens),
+        )
+        .route(&format!("{base}/audit"), get(audit::list))
+}
+
+/// Parses an organization id from a path.
+pub fn parse_org(s: &str) -> Result<OrgId, ConsoleError> {
+    OrgId::parse(s).ok_or_else(|| {
+        ConsoleError::InvalidRequest("the organization id must look like <hex>@AdobeOrg".into())
+    })
+}
+
+/// Parses a numeric id from a path.
+pub fn parse_id(s: &str) -> Result<i64, ConsoleError> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ConsoleError::InvalidRequest("ids in the path are positive numbers".into()))
+}
+
+/// The credential `id` of organization `org`, or 404 (also when it belongs to another
+/// organization, so ids of other organizations reveal nothing).
+pub async fn load_credential(
+    state: &AppState,
+    org: &OrgId,
+    id: i64,
+) -> Result<Credential, ConsoleError> {
+    state
+        .store
+        .get_credential(id)
+        .await?
+        .filter(|c| &c.org_id == org)
+        .ok_or(ConsoleError::NotFound(
+            "Credential Not Found: check the organization and credential ids",
+        ))
+}
