@@ -8,7 +8,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use latchkey_core::token::error::TokenError;
+use latchkey_core::token::error::{ClientAuthFailure, TokenError};
 use latchkey_proto::ims::OAuthError;
 
 /// An error of an IMS endpoint, with what the HTTP layer adds to [`TokenError`].
@@ -92,7 +92,15 @@ impl IntoResponse for ImsError {
         match self {
             ImsError::Token { error, basic_auth } => match error {
                 TokenError::InvalidRequest(d) => body(StatusCode::BAD_REQUEST, "invalid_request", d),
-                TokenError::InvalidClient(f) => {
+                // The client proved its secret but may not use this grant (RFC 6749 §5.2).
+                TokenError::InvalidClient(f @ ClientAuthFailure::WrongKind) => {
+                    body(StatusCode::BAD_REQUEST, "unauthorized_client", f.description().into())
+                }
+                TokenError::InvalidClient(
+                    f @ (ClientAuthFailure::UnknownClient
+                    | ClientAuthFailure::WrongSecret
+                    | ClientAuthFailure::Disabled),
+                ) => {
                     if basic_auth {
                         let mut r = body(StatusCode::UNAUTHORIZED, "invalid_client", f.description().into());
                         r.headers_mut().insert(

@@ -394,3 +394,50 @@ async fn a_stalled_body_is_cut_off() {
     let text = String::from_utf8_lossy(&buf);
     assert!(text.starts_with("HTTP/1.1 408"), "{text}");
 }
+
+#[tokio::test]
+async fn t13_a_credential_that_may_not_use_the_grant_is_unauthorized_client() {
+    use latchkey_core::audit::Actor;
+    use latchkey_core::credentials::CredentialKind;
+    use latchkey_core::provision::{self, CredentialSpec};
+    use latchkey_core::scope::ScopeList;
+    let s = TestServer::start().await;
+    let store = s.state.store.as_ref();
+    let now = s.state.clock.now();
+    let org = latchkey_core::ids::OrgId::parse(&s.dev.org_id).unwrap();
+    let project = provision::create_project(store, &Actor::system(), &org, "jwt", now)
+        .await
+        .unwrap();
+    let spec = CredentialSpec {
+        kind: CredentialKind::ServiceAccountJwt,
+        name: "legacy".into(),
+        scopes: ScopeList::parse("openid").unwrap(),
+        admin: false,
+    };
+    let (cred, secret) = provision::create_credential(
+        store,
+        &s.state.hasher,
+        &Actor::system(),
+        &project,
+        spec,
+        now,
+    )
+    .await
+    .unwrap();
+    let r = post_form(
+        &s.url("/ims/token/v3"),
+        &format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            cred.client_id,
+            secret.expose()
+        ),
+    )
+    .await;
+    assert_oauth_error(&r, 400, "unauthorized_client");
+    assert!(
+        r.json["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("/ims/exchange/jwt")
+    );
+}
