@@ -96,6 +96,16 @@ fn over(w: Option<&Window>, limit: u32, now: i64, len: i64) -> Option<u64> {
     )
 }
 
+fn bump_str(map: &mut HashMap<String, Window>, key: &str, now: i64, len: i64) -> u32 {
+    // Look up by &str first: no allocation for a client already in the map.
+    if let Some(w) = map.get_mut(key) {
+        let w = w.current(now, len);
+        w.count = w.count.saturating_add(1);
+        return w.count;
+    }
+    bump(map, key.to_owned(), now, len)
+}
+
 fn bump<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Window>, key: K, now: i64, len: i64) -> u32 {
     let w = map.entry(key).or_insert(Window {
         start: now,
@@ -195,7 +205,7 @@ impl Throttle {
         if st.budgets.len() > PRUNE_AT {
             prune(&mut st, now.0, l.window_ms);
         }
-        bump(&mut st.budgets, client_id.to_owned(), now.0, l.window_ms);
+        bump_str(&mut st.budgets, client_id, now.0, l.window_ms);
         Ok(())
     }
 

@@ -22,7 +22,7 @@ pub struct AuthenticatedClient {
 /// secrets) for a grant that needs a credential of kind `kind`.
 pub fn authenticate(
     hasher: &SecretHasher,
-    found: Option<(Credential, Vec<StoredSecret>)>,
+    found: Option<&(Credential, Vec<StoredSecret>)>,
     presented: &ClientSecret,
     kind: CredentialKind,
 ) -> Result<AuthenticatedClient, ClientAuthFailure> {
@@ -35,7 +35,7 @@ pub fn authenticate(
         return Err(ClientAuthFailure::WrongSecret);
     }
     let mut matched = None;
-    for s in &secrets {
+    for s in secrets {
         // No early exit: the time does not depend on which secret matched.
         if hasher.verify(presented, &s.hash) && matched.is_none() {
             matched = Some(s.uuid.clone());
@@ -51,7 +51,7 @@ pub fn authenticate(
         return Err(ClientAuthFailure::WrongKind);
     }
     Ok(AuthenticatedClient {
-        credential,
+        credential: credential.clone(),
         secret_uuid,
     })
 }
@@ -99,12 +99,11 @@ mod tests {
             ClientSecret::generate().unwrap(),
             ClientSecret::generate().unwrap(),
         );
-        let found = || {
-            Some((
-                credential(true),
-                vec![stored(&h, "a", &a), stored(&h, "b", &b)],
-            ))
-        };
+        let record = (
+            credential(true),
+            vec![stored(&h, "a", &a), stored(&h, "b", &b)],
+        );
+        let found = || Some(&record);
         let kind = CredentialKind::OAuthServerToServer;
         assert_eq!(
             authenticate(&h, found(), &a, kind).unwrap().secret_uuid,
@@ -130,9 +129,10 @@ mod tests {
         let h = SecretHasher::new(b"p");
         let a = ClientSecret::generate().unwrap();
         let kind = CredentialKind::OAuthServerToServer;
-        let found = Some((credential(false), vec![stored(&h, "a", &a)]));
+        let disabled = (credential(false), vec![stored(&h, "a", &a)]);
+        let found = Some(&disabled);
         assert_eq!(
-            authenticate(&h, found.clone(), &a, kind).unwrap_err(),
+            authenticate(&h, found, &a, kind).unwrap_err(),
             ClientAuthFailure::Disabled
         );
         let wrong = ClientSecret::generate().unwrap();
@@ -140,7 +140,8 @@ mod tests {
             authenticate(&h, found, &wrong, kind).unwrap_err(),
             ClientAuthFailure::WrongSecret
         );
-        let found = Some((credential(true), vec![stored(&h, "a", &a)]));
+        let enabled = (credential(true), vec![stored(&h, "a", &a)]);
+        let found = Some(&enabled);
         assert_eq!(
             authenticate(&h, found, &a, CredentialKind::ServiceAccountJwt).unwrap_err(),
             ClientAuthFailure::WrongKind

@@ -74,19 +74,20 @@ pub async fn authenticate_client(
         .check_failures(&raw_id, peer.ip(), now)
         .map_err(|t| wrap(throttled(t)))?;
     let found = match ClientId::parse(&raw_id) {
-        Some(id) => state
-            .credentials
-            .get(state.store.as_ref(), &id)
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "credential lookup failed");
-                wrap(TokenError::Unavailable)
-            })?
-            .as_ref()
-            .clone(),
+        Some(id) => Some(
+            state
+                .credentials
+                .get(state.store.as_ref(), &id)
+                .await
+                .map_err(|e| {
+                    tracing::error!(error = %e, "credential lookup failed");
+                    wrap(TokenError::Unavailable)
+                })?,
+        ),
         None => None,
     };
-    match authenticate(&state.hasher, found, &secret, kind) {
+    let record = found.as_deref().and_then(Option::as_ref);
+    match authenticate(&state.hasher, record, &secret, kind) {
         Ok(client) => Ok(client),
         Err(failure) => {
             if matches!(
