@@ -14,6 +14,7 @@ use crate::SqlStore;
 use crate::audit::record;
 use crate::errors::{db_err, is_foreign_key_violation};
 use crate::rows::{self, credential_columns, flag_value, get, secret_columns};
+use crate::secrets::insert_secret;
 
 #[async_trait]
 impl CredentialStore for SqlStore {
@@ -57,17 +58,7 @@ impl CredentialStore for SqlStore {
         .ok_or(StoreError::NotFound)?;
         let id: i64 = get(&row, "id")?;
 
-        sqlx::query(
-            "INSERT INTO client_secrets (uuid, credential_id, hash, created_at) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(first_secret_uuid)
-        .bind(id)
-        .bind(first_secret_hash.0.as_slice())
-        .bind(now.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        insert_secret(&mut tx, first_secret_uuid, id, first_secret_hash, now).await?;
         record(&mut tx, audit).await?;
         tx.commit().await.map_err(db_err)?;
 

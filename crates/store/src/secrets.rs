@@ -12,11 +12,35 @@ use latchkey_core::credentials::{SecretUsage, StoredSecret};
 use latchkey_core::secret::SecretHash;
 use latchkey_core::store::{SecretStore, StoreError};
 use latchkey_core::time::UnixMillis;
+use sqlx::AnyConnection;
 
 use crate::SqlStore;
 use crate::audit::record;
 use crate::errors::db_err;
 use crate::rows::{self, get, secret_columns};
+
+/// Inserts one secret row inside the caller's transaction (adding a secret, or creating a
+/// credential with its first one).
+pub(crate) async fn insert_secret(
+    conn: &mut AnyConnection,
+    uuid: &str,
+    credential_id: i64,
+    hash: &SecretHash,
+    now: UnixMillis,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO client_secrets (uuid, credential_id, hash, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(uuid)
+    .bind(credential_id)
+    .bind(hash.0.as_slice())
+    .bind(now.0)
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
 
 #[async_trait]
 impl SecretStore for SqlStore {
@@ -68,17 +92,7 @@ impl SecretStore for SqlStore {
             return Err(StoreError::SecretLimitReached);
         }
 
-        sqlx::query(
-            "INSERT INTO client_secrets (uuid, credential_id, hash, created_at) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(uuid)
-        .bind(credential_id)
-        .bind(hash.0.as_slice())
-        .bind(now.0)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?;
+        insert_secret(&mut tx, uuid, credential_id, hash, now).await?;
         record(&mut tx, audit).await?;
         tx.commit().await.map_err(db_err)?;
 
