@@ -9,8 +9,10 @@
 #        CONNS        connection counts to measure (default "16 64")
 #        QUIET_WAIT   longest wait, in seconds, for the machine to go idle before each
 #                     measurement (default 120; the idle % seen is in the last CSV column)
-#        LATCHKEY_BIN use this binary instead of building target/release/latchkey
+#        LK_BIN       use this binary instead of building target/release/latchkey
 #        CASES        space-separated subset of case labels to run (default: all)
+#        REPEAT       rounds of all cases (default 1); the summary gives the median ratio of the
+#                     rounds and their range (figures on a shared VM drift by 20-30% in minutes)
 #        NO_RSS=1     skip the memory measurements
 #
 # Output: CSV lines (format below), RSS lines and a ratio summary; everything printed is also
@@ -23,87 +25,11 @@
 set -u
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO="$(cd "$BENCH_DIR/.." && pwd)"
-PEERS_DIR="${PEERS_DIR:-$REPO/../shared/bench/peers}"
-if [ ! -f "$PEERS_DIR/common.sh" ]; then
-  echo "bench/run.sh: no peers at $PEERS_DIR (clone shared/ beside the repo, or set PEERS_DIR)" >&2
-  exit 1
-fi
-PEERS_DIR="$(cd "$PEERS_DIR" && pwd)"
-# shellcheck source=/dev/null
-source "$PEERS_DIR/common.sh"  # run_case, tree_pids, wait_port; DUR and CONNS defaults
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 DUR=${1:-$DUR}
+REPEAT=${REPEAT:-1}
 export DUR CONNS
-RESULTS="$BENCH_DIR/results"
-mkdir -p "$RESULTS"
-
-# ---------------------------------------------------------------- prerequisites
-apt_install() {
-  apt-get install -y "$@" > /dev/null 2>&1 \
-    || { apt-get update > /dev/null 2>&1 && apt-get install -y "$@" > /dev/null 2>&1; }
-}
-command -v wrk > /dev/null || apt_install wrk || { echo "cannot install wrk" >&2; exit 1; }
-command -v taskset > /dev/null || apt_install util-linux || { echo "cannot install taskset" >&2; exit 1; }
-command -v curl > /dev/null || apt_install curl || { echo "cannot install curl" >&2; exit 1; }
-command -v node > /dev/null || apt_install nodejs npm || { echo "cannot install node" >&2; exit 1; }
-if [ ! -d "$PEERS_DIR/node/node_modules/oidc-provider" ]; then
-  (cd "$PEERS_DIR/node" && npm install --no-audit --no-fund > /dev/null 2>&1) \
-    || { echo "npm install failed in $PEERS_DIR/node" >&2; exit 1; }
-fi
-
-if [ -n "${LATCHKEY_BIN:-}" ]; then
-  LK="$LATCHKEY_BIN"
-else
-  echo "building latchkey (release)..." >&2
-  (cd "$REPO" && cargo build --release -p latchkey-cli >&2) || { echo "cargo build failed" >&2; exit 1; }
-  TARGET_DIR=$(cd "$REPO" && cargo metadata --format-version 1 --no-deps \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-  LK="$TARGET_DIR/release/latchkey"
-fi
-[ -x "$LK" ] || { echo "no latchkey binary at $LK" >&2; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/latchkey-bench.XXXXXX")
-export TMPDIR="$WORK"   # run_case writes each server's output to $TMPDIR/peer-<label>.log
-trap 'rm -rf "$WORK"' EXIT
-
-# ---------------------------------------------------------------- helpers
-# The environment every Latchkey run gets: no per-credential token budget (a load test would
-# otherwise get 429s after 600 tokens a minute) and no per-request access log line.
-lk_env() { # ALG
-  echo LATCHKEY_TOKENS_SIGNING_ALG="$1" LATCHKEY_LIMITS_TOKENS_PER_CREDENTIAL_PER_MINUTE=0 \
-    LATCHKEY_LOG_LEVEL=warn
-}
-
-port_in_use() { (echo > "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-
-wait_ready() { # PORT: /health answers 200 (the listener is bound before start-up finishes)
-  for _ in $(seq 1 150); do
-    curl -fs -o /dev/null "http://127.0.0.1:$1/health" && return 0
-    sleep 0.2
-  done
-  return 1
-}
-
-# seed ALG DIR PORT: first start in dev mode on DIR (creates the database, the signing key for
-# ALG and the demo credential), read the credential, stop. Sets CLIENT_ID / CLIENT_SECRET.
-seed() {
-  local alg=$1 dir=$2 port=$3
-  mkdir -p "$dir"
-  # shellcheck disable=SC2046
-  env $(lk_env "$alg") "$LK" serve --dev --listen "127.0.0.1:$port" --data-dir "$dir" \
-    > "$dir/seed.log" 2>&1 &
-  local pid=$!
-  if ! wait_ready "$port" || [ ! -s "$dir/dev-credentials.json" ]; then
-    echo "latchkey did not start on $port:" >&2; cat "$dir/seed.log" >&2; kill "$pid" 2> /dev/null
-    return 1
-  fi
-  kill "$pid"; wait "$pid" 2> /dev/null
-  read -r CLIENT_ID CLIENT_SECRET < <(python3 -c '
-import json, sys
-c = json.load(open(sys.argv[1]))["credentials"]["oauth_server_to_server"]
-print(c["client_id"], c["client_secret"])' "$dir/dev-credentials.json")
-  export CLIENT_ID CLIENT_SECRET
-}
 
 want() { [ -z "${CASES:-}" ] || [[ " $CASES " == *" $1 "* ]]; }
 
@@ -165,20 +91,31 @@ peer_rss() { # LABEL FORMAT PORT
 }
 
 # ---------------------------------------------------------------- the run
+pair() { # ROUND "first command" "second command"
+  if [ $(( $1 % 2 )) -eq 1 ]; then $2; $3; else $3; $2; fi
+}
+
 run_all() {
   echo "# $(date -u +%FT%TZ) latchkey $(git -C "$REPO" rev-parse --short HEAD 2> /dev/null)$(git -C "$REPO" diff --quiet HEAD 2> /dev/null || echo '+dirty')"
   echo "# $(nproc) CPUs:$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2) (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' ') model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' '))$(grep -q hypervisor /proc/cpuinfo && echo ', virtualized')"
   echo "# duration ${DUR}s, connections: $CONNS; wrk $(wrk --version 2>&1 | head -1 | awk '{print $2}'); node $(node --version); oidc-provider $(node -p 'require(process.argv[1]).version' "$PEERS_DIR/node/node_modules/oidc-provider/package.json")"
+  echo "# rounds: $REPEAT"
   echo "# CSV,label,conns,requests,req/s,p50_ms,p99_ms,mean_ms,non2xx,server_cpu_s,req_per_server_cpu_s,idle%_before"
-  latchkey_case latchkey-rs256-1core RS256 17401 0 1 1
-  peer_case oidc-provider-jwt-1core jwt 17301 0 1 1
-  latchkey_case latchkey-es256-1core ES256 17402 0 1 1
-  peer_case oidc-provider-es256-1core jwt-es256 17302 0 1 1
-  latchkey_case latchkey-eddsa-1core EdDSA 17403 0 1 1
-  latchkey_case latchkey-rs256-2w RS256 17404 0,1 0,1 2
-  peer_case oidc-provider-jwt-2w jwt 17303 0,1 0,1 2
-  latchkey_case latchkey-es256-2w ES256 17405 0,1 0,1 2
-  peer_case oidc-provider-es256-2w jwt-es256 17304 0,1 0,1 2
+  local round
+  for round in $(seq 1 "$REPEAT"); do
+    [ "$REPEAT" -gt 1 ] && echo "# round $round of $REPEAT"
+    # each Latchkey case next to its peer; the order flips every round (ABBA) so that a drift of
+    # the machine's speed during a run does not favour either server
+    pair "$round" "latchkey_case latchkey-rs256-1core RS256 17401 0 1 1" \
+      "peer_case oidc-provider-jwt-1core jwt 17301 0 1 1"
+    pair "$round" "latchkey_case latchkey-es256-1core ES256 17402 0 1 1" \
+      "peer_case oidc-provider-es256-1core jwt-es256 17302 0 1 1"
+    latchkey_case latchkey-eddsa-1core EdDSA 17403 0 1 1
+    pair "$round" "latchkey_case latchkey-rs256-2w RS256 17404 0,1 0,1 2" \
+      "peer_case oidc-provider-jwt-2w jwt 17303 0,1 0,1 2"
+    pair "$round" "latchkey_case latchkey-es256-2w ES256 17405 0,1 0,1 2" \
+      "peer_case oidc-provider-es256-2w jwt-es256 17304 0,1 0,1 2"
+  done
   if [ -z "${NO_RSS:-}" ]; then
     latchkey_rss latchkey-rs256 RS256 17406
     latchkey_rss latchkey-es256 ES256 17407

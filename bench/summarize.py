@@ -3,11 +3,14 @@
 
 Usage: python3 bench/summarize.py bench/results/latest.txt
 
-Reads the CSV and RSS lines (formats in bench/run.sh), prints per algorithm and connection count
-Latchkey's tokens per server CPU-second divided by the peer's, and checks the targets:
-RS256 >= 2x and ES256 >= 8x per core (1core cases), idle RSS <= 20 MiB.
+Reads the CSV and RSS lines (formats in bench/run.sh). For each algorithm and connection count it
+divides Latchkey's tokens per server CPU-second by the peer's measured in the same round (the two
+run back to back), and gives the median over the rounds with the range. The "best" row divides
+each server's best figure of the round (over connection counts). Targets checked on the median of
+"best": RS256 >= 2x and ES256 >= 8x per core (1core cases); idle RSS <= 20 MiB.
 """
 
+import statistics
 import sys
 
 # (latchkey label, peer label, what, target ratio or None)
@@ -22,64 +25,77 @@ IDLE_RSS_TARGET_MIB = 20.0
 
 
 def load(path):
+    """runs[label][conns] = [one dict per round, in order]; rss[label] = {idle_MiB, peak_MiB}."""
     runs, rss = {}, {}
     with open(path) as f:
         for line in f:
             parts = line.strip().split(",")
             if parts[0] == "CSV" and len(parts) >= 12:
-                label, conns = parts[1], int(parts[2])
-                runs.setdefault(label, {})[conns] = {
+                runs.setdefault(parts[1], {}).setdefault(int(parts[2]), []).append({
                     "rps": float(parts[4]),
                     "p50": float(parts[5]),
                     "p99": float(parts[6]),
                     "non2xx": int(parts[8]),
                     "cpu": float(parts[9]),
                     "per_cpu": float(parts[10]),
-                    "idle": parts[11],
-                }
+                    "idle": parts[11].rstrip("%"),
+                })
             elif parts[0] == "RSS" and len(parts) >= 4:
                 rss[parts[1]] = {k: float(v) for k, v in (p.split("=") for p in parts[2:])}
     return runs, rss
 
 
+def fmt_range(xs):
+    return "" if len(xs) < 2 else "%.2f-%.2f" % (min(xs), max(xs))
+
+
 def main():
     runs, rss = load(sys.argv[1] if len(sys.argv) > 1 else "bench/results/latest.txt")
-    out = ["", "# Summary: Latchkey / node-oidc-provider, tokens per server CPU-second"]
-    out.append("# %-30s %6s %12s %12s %7s %8s  %s" % (
-        "case", "conns", "latchkey", "peer", "ratio", "target", "verdict"))
+    rounds = max((len(v) for cs in runs.values() for v in cs.values()), default=0)
+    out = ["", "# Summary: Latchkey / node-oidc-provider, tokens per server CPU-second "
+           "(median of %d round%s)" % (rounds, "" if rounds == 1 else "s")]
+    out.append("# %-28s %5s %10s %10s %7s %11s %7s  %s" % (
+        "case", "conns", "latchkey", "peer", "ratio", "range", "target", "verdict"))
     for lk, peer, what, target in PAIRS:
         if lk not in runs or peer not in runs:
             continue
-        best = None
+        tgt = "" if target is None else ">=%gx" % target
         for conns in sorted(runs[lk]):
             if conns not in runs[peer]:
                 continue
-            a, b = runs[lk][conns]["per_cpu"], runs[peer][conns]["per_cpu"]
-            ratio = a / b if b else float("nan")
-            out.append("# %-30s %6d %12.0f %12.0f %6.2fx %8s" % (
-                what, conns, a, b, ratio, "" if target is None else ">= %gx" % target))
-        a = max(r["per_cpu"] for r in runs[lk].values())
-        b = max(r["per_cpu"] for r in runs[peer].values())
-        best = a / b if b else float("nan")
+            a = [r["per_cpu"] for r in runs[lk][conns]]
+            b = [r["per_cpu"] for r in runs[peer][conns]]
+            ratios = [x / y for x, y in zip(a, b) if y]
+            out.append("# %-28s %5d %10.0f %10.0f %6.2fx %11s %7s" % (
+                what, conns, statistics.median(a), statistics.median(b),
+                statistics.median(ratios), fmt_range(ratios), tgt))
+        n = min(len(v) for v in list(runs[lk].values()) + list(runs[peer].values()))
+        best_a = [max(v[i]["per_cpu"] for v in runs[lk].values()) for i in range(n)]
+        best_b = [max(v[i]["per_cpu"] for v in runs[peer].values()) for i in range(n)]
+        ratios = [x / y for x, y in zip(best_a, best_b) if y]
+        med = statistics.median(ratios)
         verdict = ""
         if target is not None:
-            verdict = "MET" if best >= target else "MISSED by %.0f%% (need %.0f/cpu-s)" % (
-                100 * (1 - best / target), target * b)
-        out.append("# %-30s %6s %12.0f %12.0f %6.2fx %8s  %s" % (
-            what, "best", a, b, best, "" if target is None else ">= %gx" % target, verdict))
+            verdict = "MET" if med >= target else "MISSED by %.0f%% (needs %.0f/cpu-s)" % (
+                100 * (1 - med / target), target * statistics.median(best_b))
+        out.append("# %-28s %5s %10.0f %10.0f %6.2fx %11s %7s  %s" % (
+            what, "best", statistics.median(best_a), statistics.median(best_b), med,
+            fmt_range(ratios), tgt, verdict))
     for label, r in sorted(rss.items()):
-        line = "# RSS %-26s idle %6.1f MiB, peak %6.1f MiB" % (label, r["idle_MiB"], r["peak_MiB"])
+        line = "# RSS %-24s idle %6.1f MiB, peak %6.1f MiB" % (label, r["idle_MiB"], r["peak_MiB"])
         if label.startswith("latchkey"):
             ok = r["idle_MiB"] <= IDLE_RSS_TARGET_MIB
-            line += "  idle target <= %g MiB: %s" % (IDLE_RSS_TARGET_MIB, "MET" if ok else "MISSED")
+            line += "   idle <= %g MiB: %s" % (IDLE_RSS_TARGET_MIB, "MET" if ok else "MISSED")
         out.append(line)
-    bad = [(l, c, r["non2xx"]) for l, cs in runs.items() for c, r in cs.items() if r["non2xx"]]
-    for l, c, n in bad:
-        out.append("# WARNING %s at %d conns: %d non-2xx responses" % (l, c, n))
-    busy = [(l, c, r["idle"]) for l, cs in runs.items() for c, r in cs.items()
-            if r["idle"] and r["idle"].rstrip("%").isdigit() and int(r["idle"].rstrip("%")) < 90]
-    for l, c, i in busy:
-        out.append("# WARNING %s at %d conns: machine only %s idle before the run" % (l, c, i))
+    for label, cs in sorted(runs.items()):
+        for conns, rs in sorted(cs.items()):
+            for i, r in enumerate(rs, 1):
+                where = "%s at %d conns (round %d)" % (label, conns, i)
+                if r["non2xx"]:
+                    out.append("# WARNING %s: %d non-2xx responses" % (where, r["non2xx"]))
+                if r["idle"].isdigit() and int(r["idle"]) < 90:
+                    out.append("# WARNING %s: machine only %s%% idle before the run" % (
+                        where, r["idle"]))
     print("\n".join(out))
 
 
