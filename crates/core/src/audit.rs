@@ -30,6 +30,20 @@ pub enum AuditAction {
     SecretAdded,
     /// A client secret was deleted.
     SecretDeleted,
+    /// A product was created.
+    ProductCreated,
+    /// A product was deleted.
+    ProductDeleted,
+    /// A product profile was created.
+    ProfileCreated,
+    /// A product profile's services changed.
+    ProfileServicesChanged,
+    /// A product profile was deleted.
+    ProfileDeleted,
+    /// A credential was assigned to a profile.
+    ProfileAssigned,
+    /// A credential was removed from a profile.
+    ProfileUnassigned,
 }
 
 impl AuditAction {
@@ -46,11 +60,18 @@ impl AuditAction {
             AuditAction::CredentialTokensRevoked => "credential.tokens_revoked",
             AuditAction::SecretAdded => "secret.added",
             AuditAction::SecretDeleted => "secret.deleted",
+            AuditAction::ProductCreated => "product.created",
+            AuditAction::ProductDeleted => "product.deleted",
+            AuditAction::ProfileCreated => "profile.created",
+            AuditAction::ProfileServicesChanged => "profile.services_changed",
+            AuditAction::ProfileDeleted => "profile.deleted",
+            AuditAction::ProfileAssigned => "profile.assigned",
+            AuditAction::ProfileUnassigned => "profile.unassigned",
         }
     }
 
     /// Every action, for documentation and filter validation.
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 17] = [
         AuditAction::OrganizationCreated,
         AuditAction::ProjectCreated,
         AuditAction::CredentialCreated,
@@ -61,6 +82,13 @@ impl AuditAction {
         AuditAction::CredentialTokensRevoked,
         AuditAction::SecretAdded,
         AuditAction::SecretDeleted,
+        AuditAction::ProductCreated,
+        AuditAction::ProductDeleted,
+        AuditAction::ProfileCreated,
+        AuditAction::ProfileServicesChanged,
+        AuditAction::ProfileDeleted,
+        AuditAction::ProfileAssigned,
+        AuditAction::ProfileUnassigned,
     ];
 
     /// Parses a stable name.

@@ -11,6 +11,7 @@
 //! - [`keys`]: signing keys (RS256, ES256, EdDSA), their encryption at rest, the JWKS document.
 //! - [`token`]: access-token claims, client authentication, the `client_credentials` grant and
 //!   the verification of Latchkey's own tokens.
+//! - [`products`]: products (AEM environments), product profiles, services.
 //! - [`provision`]: creating organizations, projects and credentials with fresh ids and secrets.
 //! - [`throttle`]: per-credential token budgets and failed-authentication throttling.
 //! - [`store`]: the storage ports the domain needs; `latchkey-store` implements them.
@@ -19,6 +20,7 @@ pub mod audit;
 pub mod credentials;
 pub mod ids;
 pub mod keys;
+pub mod products;
 pub mod provision;
 pub mod scope;
 pub mod secret;

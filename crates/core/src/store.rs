@@ -18,6 +18,7 @@ use crate::credentials::{
 };
 use crate::ids::{ClientId, OrgId};
 use crate::keys::StoredKey;
+use crate::products::{NewProduct, NewProfile, Product, ProductProfile};
 use crate::secret::SecretHash;
 use crate::time::UnixMillis;
 
@@ -191,6 +192,67 @@ pub trait MetaStore: Send + Sync {
     async fn put_meta_if_absent(&self, key: &str, value: &str) -> Result<String, StoreError>;
 }
 
+/// Products, product profiles and credential assignments.
+#[async_trait]
+pub trait ProductStore: Send + Sync {
+    /// Creates a product; `NotFound` if the organization does not exist, `Conflict` if the
+    /// organization already has a product for this program and environment.
+    async fn create_product(
+        &self,
+        new: &NewProduct,
+        now: UnixMillis,
+        audit: &AuditEntry,
+    ) -> Result<Product, StoreError>;
+    /// One product.
+    async fn get_product(&self, id: i64) -> Result<Option<Product>, StoreError>;
+    /// Products of an organization, oldest first.
+    async fn list_products(&self, org_id: &OrgId) -> Result<Vec<Product>, StoreError>;
+    /// Deletes a product with its profiles and their assignments; `NotFound` when absent.
+    async fn delete_product(&self, id: i64, audit: &AuditEntry) -> Result<(), StoreError>;
+    /// Creates a profile on an existing product (`NotFound` otherwise); `Conflict` if the
+    /// product already has a profile of that name.
+    async fn create_profile(
+        &self,
+        new: &NewProfile,
+        now: UnixMillis,
+        audit: &AuditEntry,
+    ) -> Result<ProductProfile, StoreError>;
+    /// One profile.
+    async fn get_profile(&self, id: i64) -> Result<Option<ProductProfile>, StoreError>;
+    /// Profiles of a product, oldest first.
+    async fn list_profiles(&self, product_id: i64) -> Result<Vec<ProductProfile>, StoreError>;
+    /// Replaces a profile's services; `NotFound` when absent.
+    async fn set_profile_services(
+        &self,
+        id: i64,
+        services: &[String],
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Deletes a profile and its assignments; `NotFound` when absent.
+    async fn delete_profile(&self, id: i64, audit: &AuditEntry) -> Result<(), StoreError>;
+    /// Assigns a credential to a profile (idempotent); `NotFound` if either is absent.
+    async fn assign_profile(
+        &self,
+        credential_id: i64,
+        profile_id: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Removes an assignment; `NotFound` when it does not exist.
+    async fn unassign_profile(
+        &self,
+        credential_id: i64,
+        profile_id: i64,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Profiles a credential is assigned to, oldest first.
+    async fn credential_profiles(
+        &self,
+        credential_id: i64,
+    ) -> Result<Vec<ProductProfile>, StoreError>;
+    /// Ids of the credentials assigned to a profile, ascending.
+    async fn profile_credentials(&self, profile_id: i64) -> Result<Vec<i64>, StoreError>;
+}
+
 /// The audit log.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -201,7 +263,14 @@ pub trait AuditStore: Send + Sync {
 /// Everything the server needs from storage.
 #[async_trait]
 pub trait Store:
-    OrgStore + CredentialStore + SecretStore + KeyStore + RevocationStore + MetaStore + AuditStore
+    OrgStore
+    + CredentialStore
+    + SecretStore
+    + KeyStore
+    + RevocationStore
+    + MetaStore
+    + AuditStore
+    + ProductStore
 {
     /// Checks that the database answers (readiness).
     async fn ping(&self) -> Result<(), StoreError>;

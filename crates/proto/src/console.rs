@@ -183,3 +183,79 @@ pub struct CreateProject {
     /// Display name.
     pub name: String,
 }
+
+/// A product: one AEM environment.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ProductBody {
+    /// Numeric id.
+    pub id: i64,
+    /// Organization.
+    pub org_id: String,
+    /// Display name.
+    pub name: String,
+    /// Cloud Manager program id.
+    pub program_id: i64,
+    /// Environment id.
+    pub environment_id: i64,
+    /// Tiers (`author`, `publish`, `preview`).
+    pub tiers: Vec<String>,
+    /// Bucket host prefix per tier, e.g. `author-p1-e1`.
+    pub buckets: Vec<String>,
+    /// Creation, ms as a string.
+    pub created_at: String,
+}
+
+/// `POST /console/organizations/{org}/products`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CreateProduct {
+    /// Display name.
+    pub name: String,
+    /// Program id (positive).
+    pub program_id: i64,
+    /// Environment id (positive).
+    pub environment_id: i64,
+    /// Tiers; default `["author", "publish", "preview"]`.
+    #[serde(default)]
+    pub tiers: Option<Vec<String>>,
+}
+
+/// A product profile.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ProfileBody {
+    /// Numeric id.
+    pub id: i64,
+    /// The product.
+    pub product_id: i64,
+    /// Organization.
+    pub org_id: String,
+    /// Display name.
+    pub name: String,
+    /// Tier.
+    pub tier: String,
+    /// Enabled services.
+    pub services: Vec<String>,
+    /// Creation, ms as a string.
+    pub created_at: String,
+}
+
+/// `POST .../products/{id}/profiles`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CreateProfile {
+    /// Display name; default Adobe's form `<first service> - <tier> - Program <p> - Environment <e>`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Tier of the product.
+    pub tier: String,
+    /// Services to enable (at least one).
+    pub services: Vec<String>,
+}
+
+/// `PUT .../profiles/{id}/services`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SetServices {
+    /// The services the profile enables from now on.
+    pub services: Vec<String>,
+}

@@ -1,6 +1,7 @@
 //! Credentials ([`CredentialStore`]): creation together with the first secret, lookups by id,
-//! client id and organization, enabling/disabling, renaming, deletion (with the secrets), and
-//! "revoke every token issued before". Every change writes its audit entry in its transaction.
+//! client id and organization, enabling/disabling, renaming, deletion (with the secrets and
+//! profile assignments), and "revoke every token issued before". Every change writes its audit
+//! entry in its transaction.
 
 use async_trait::async_trait;
 use latchkey_core::audit::AuditEntry;
@@ -204,8 +205,13 @@ impl CredentialStore for SqlStore {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        // The foreign key cascades already; this keeps the promise without relying on it.
+        // The foreign keys cascade already; this keeps the promise without relying on them.
         sqlx::query("DELETE FROM client_secrets WHERE credential_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("DELETE FROM profile_assignments WHERE credential_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await

@@ -13,6 +13,8 @@
 //! - `keys.rs`: signing keys, at most one active per algorithm
 //!   ([`latchkey_core::store::KeyStore`]).
 //! - `revocations.rs`: revoked access tokens ([`latchkey_core::store::RevocationStore`]).
+//! - `products.rs`: products, product profiles and credential assignments
+//!   ([`latchkey_core::store::ProductStore`]).
 //! - `meta.rs`: installation facts ([`latchkey_core::store::MetaStore`]).
 //! - `audit.rs`: the audit log ([`latchkey_core::store::AuditStore`]), and the helper every
 //!   mutating call uses to write its entry inside its own transaction.
@@ -33,6 +35,7 @@ mod errors;
 mod keys;
 mod meta;
 mod orgs;
+mod products;
 mod revocations;
 mod rows;
 mod secrets;

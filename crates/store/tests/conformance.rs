@@ -101,6 +101,16 @@ conformance!(
     rename_and_delete_credentials,
     list_projects_oldest_first,
     admin_flag_round_trips,
+    products_round_trip,
+    duplicate_product_environment_is_a_conflict,
+    profiles_round_trip,
+    assignments_are_idempotent_and_ordered,
+    concurrent_assigns_insert_and_record_once,
+    deleting_a_product_removes_its_profiles_and_assignments,
+    deleting_a_credential_removes_its_assignments,
+    every_product_change_writes_exactly_one_audit_entry,
+    failed_product_changes_write_no_audit_entry,
+    corrupt_product_rows_are_reported,
 );
 
 /// The contract cases, each against a fresh, empty store.
@@ -113,11 +123,12 @@ mod cases {
     };
     use latchkey_core::ids::{ClientId, OrgId, TechnicalAccountId};
     use latchkey_core::keys::{KeyState, SigningAlg, StoredKey};
+    use latchkey_core::products::{NewProduct, NewProfile, Product, ProductProfile, Tier};
     use latchkey_core::scope::ScopeList;
     use latchkey_core::secret::SecretHash;
     use latchkey_core::store::{
-        AuditStore, CredentialStore, KeyStore, MetaStore, OrgStore, RevocationStore, RevokedToken,
-        SecretStore, Store, StoreError,
+        AuditStore, CredentialStore, KeyStore, MetaStore, OrgStore, ProductStore, RevocationStore,
+        RevokedToken, SecretStore, Store, StoreError,
     };
     use latchkey_core::time::UnixMillis;
     use latchkey_store::SqlStore;
@@ -1497,7 +1508,8 @@ mod cases {
                 at: T0.plus_millis(1000 + i * 10),
                 org_id: orgs[n % 3].clone(),
                 actor: actors[n % 2].into(),
-                action: AuditAction::ALL[n % AuditAction::ALL.len()],
+                // The first ten actions only, so the counts below stay put as actions are added.
+                action: AuditAction::ALL[n % 10],
                 target: format!("credential:{}", n % 5),
                 peer: (n % 4 == 0).then(|| format!("203.0.113.{n}:443")),
                 detail: json!({ "i": i }),
@@ -1967,6 +1979,1029 @@ mod cases {
         assert!(read.admin);
         assert!(!read.enabled);
     }
+
+    // ----- Products, profiles and assignments ([`ProductStore`]) -----
+
+    /// The services, in an order that is not sorted.
+    const ASSETS_USERS: &str = "AEM Assets API Users";
+    const ADMINISTRATORS: &str = "AEM Administrators";
+    const USERS: &str = "AEM Users";
+
+    fn new_product(org: &OrgId, program_id: i64, environment_id: i64) -> NewProduct {
+        NewProduct {
+            org_id: org.clone(),
+            name: format!("Program {program_id} / Environment {environment_id}"),
+            program_id,
+            environment_id,
+            tiers: vec![Tier::Author, Tier::Publish],
+        }
+    }
+
+    fn new_profile(product_id: i64, name: &str, tier: Tier, services: &[&str]) -> NewProfile {
+        NewProfile {
+            product_id,
+            name: name.into(),
+            tier,
+            services: services.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    async fn add_product(store: &SqlStore, new: &NewProduct, at: UnixMillis) -> Product {
+        store
+            .create_product(new, at, &note(AuditAction::ProductCreated))
+            .await
+            .unwrap()
+    }
+
+    async fn add_profile(store: &SqlStore, new: &NewProfile, at: UnixMillis) -> ProductProfile {
+        store
+            .create_profile(new, at, &note(AuditAction::ProfileCreated))
+            .await
+            .unwrap()
+    }
+
+    async fn assign(store: &SqlStore, credential_id: i64, profile_id: i64) {
+        store
+            .assign_profile(
+                credential_id,
+                profile_id,
+                &note(AuditAction::ProfileAssigned),
+            )
+            .await
+            .unwrap();
+    }
+
+    /// Rows of `profile_assignments`, counted directly.
+    async fn assignment_rows(store: &SqlStore) -> i64 {
+        sqlx::query("SELECT COUNT(*) AS n FROM profile_assignments")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap()
+    }
+
+    /// Rows of `product_profiles`, counted directly.
+    async fn profile_rows(store: &SqlStore) -> i64 {
+        sqlx::query("SELECT COUNT(*) AS n FROM product_profiles")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap()
+    }
+
+    pub async fn products_round_trip(store: SqlStore) {
+        let (project, _) = fixture(&store).await;
+        let org = project.org_id.clone();
+        let other_org = Organization {
+            id: org_id(2),
+            name: "Other".into(),
+            created_at: T0,
+        };
+        store
+            .create_organization(&other_org, &note(AuditAction::OrganizationCreated))
+            .await
+            .unwrap();
+
+        // Tiers out of order and repeated come back in canonical order, once each; ids beyond
+        // 32 bits survive.
+        let mut all_tiers = new_product(&org, 9_000_000_000, 9_000_000_001);
+        all_tiers.name = "Prod — ünïcode".into();
+        all_tiers.tiers = vec![Tier::Preview, Tier::Author, Tier::Publish, Tier::Author];
+        let later = add_product(&store, &all_tiers, T0.plus_millis(20)).await;
+        assert_eq!(later.org_id, org);
+        assert_eq!(later.name, "Prod — ünïcode");
+        assert_eq!(later.program_id, 9_000_000_000);
+        assert_eq!(later.environment_id, 9_000_000_001);
+        assert_eq!(later.tiers, [Tier::Author, Tier::Publish, Tier::Preview]);
+        assert_eq!(later.created_at, T0.plus_millis(20));
+        assert_eq!(
+            store.get_product(later.id).await.unwrap(),
+            Some(later.clone())
+        );
+
+        // Created later but with an earlier time: listing is oldest first.
+        let mut publish_only = new_product(&org, 1, 2);
+        publish_only.tiers = vec![Tier::Publish];
+        let earlier = add_product(&store, &publish_only, T0.plus_millis(10)).await;
+        assert_ne!(earlier.id, later.id);
+        assert_eq!(earlier.tiers, [Tier::Publish]);
+        let mut no_tiers = new_product(&org, 1, 3);
+        no_tiers.tiers = Vec::new();
+        let bare = add_product(&store, &no_tiers, T0.plus_millis(30)).await;
+        assert!(bare.tiers.is_empty());
+        assert_eq!(
+            store.get_product(bare.id).await.unwrap(),
+            Some(bare.clone())
+        );
+
+        assert_eq!(
+            store.list_products(&org).await.unwrap(),
+            vec![earlier.clone(), later.clone(), bare.clone()]
+        );
+        assert!(store.list_products(&other_org.id).await.unwrap().is_empty());
+        assert!(store.list_products(&org_id(99)).await.unwrap().is_empty());
+        assert_eq!(store.get_product(bare.id + 1000).await.unwrap(), None);
+
+        // The stored form: comma-joined names in canonical order.
+        let tiers: String = sqlx::query("SELECT tiers FROM products WHERE id = $1")
+            .bind(later.id)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .try_get("tiers")
+            .unwrap();
+        assert_eq!(tiers, "author,publish,preview");
+
+        assert!(matches!(
+            store
+                .create_product(
+                    &new_product(&org_id(99), 5, 6),
+                    T0,
+                    &note(AuditAction::ProductCreated)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+    }
+
+    pub async fn duplicate_product_environment_is_a_conflict(store: SqlStore) {
+        let (project, _) = fixture(&store).await;
+        let org = project.org_id.clone();
+        let other_org = Organization {
+            id: org_id(2),
+            name: "Other".into(),
+            created_at: T0,
+        };
+        store
+            .create_organization(&other_org, &note(AuditAction::OrganizationCreated))
+            .await
+            .unwrap();
+        let first = add_product(&store, &new_product(&org, 1, 2), T0).await;
+
+        let mut again = new_product(&org, 1, 2);
+        again.name = "Another name".into();
+        again.tiers = vec![Tier::Preview];
+        match store
+            .create_product(&again, T0, &note(AuditAction::ProductCreated))
+            .await
+        {
+            Err(StoreError::Conflict(what)) => {
+                assert_eq!(what, "product for this program and environment");
+            }
+            other => panic!("expected Conflict, got {other:?}"),
+        }
+        // Another environment of the program, or the same one in another organization, is fine.
+        let other_env = add_product(&store, &new_product(&org, 1, 3), T0).await;
+        let other_program = add_product(&store, &new_product(&org, 2, 2), T0).await;
+        let elsewhere = add_product(&store, &new_product(&other_org.id, 1, 2), T0).await;
+        assert_eq!(
+            store.list_products(&org).await.unwrap(),
+            vec![first, other_env, other_program]
+        );
+        assert_eq!(
+            store.list_products(&other_org.id).await.unwrap(),
+            vec![elsewhere]
+        );
+    }
+
+    pub async fn profiles_round_trip(store: SqlStore) {
+        let (project, _) = fixture(&store).await;
+        let org = project.org_id.clone();
+        let product = add_product(&store, &new_product(&org, 1, 2), T0).await;
+        let other = add_product(&store, &new_product(&org, 1, 3), T0).await;
+
+        // Services unsorted and repeated come back sorted, once each.
+        let created = add_profile(
+            &store,
+            &new_profile(
+                product.id,
+                "AEM Users - author - Program 1 - Environment 2",
+                Tier::Author,
+                &[USERS, ASSETS_USERS, ADMINISTRATORS, USERS],
+            ),
+            T0.plus_millis(20),
+        )
+        .await;
+        assert_eq!(created.product_id, product.id);
+        assert_eq!(created.org_id, org, "the product's organization");
+        assert_eq!(
+            created.name,
+            "AEM Users - author - Program 1 - Environment 2"
+        );
+        assert_eq!(created.tier, Tier::Author);
+        assert_eq!(created.services, [ADMINISTRATORS, ASSETS_USERS, USERS]);
+        assert_eq!(created.created_at, T0.plus_millis(20));
+        assert_eq!(
+            store.get_profile(created.id).await.unwrap(),
+            Some(created.clone())
+        );
+
+        // Earlier time: listed first. No services is a valid (empty) list.
+        let empty = add_profile(
+            &store,
+            &new_profile(product.id, "Empty — ünïcode", Tier::Preview, &[]),
+            T0.plus_millis(10),
+        )
+        .await;
+        assert!(empty.services.is_empty());
+        assert_eq!(
+            store.get_profile(empty.id).await.unwrap(),
+            Some(empty.clone())
+        );
+        let publish = add_profile(
+            &store,
+            &new_profile(product.id, "Publish", Tier::Publish, &[USERS]),
+            T0.plus_millis(30),
+        )
+        .await;
+        assert_eq!(publish.tier, Tier::Publish);
+        assert_eq!(
+            store.list_profiles(product.id).await.unwrap(),
+            vec![empty.clone(), created.clone(), publish.clone()]
+        );
+        assert!(store.list_profiles(other.id).await.unwrap().is_empty());
+        assert!(
+            store
+                .list_profiles(product.id + 1000)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(store.get_profile(publish.id + 1000).await.unwrap(), None);
+
+        // A name is unique per product only.
+        match store
+            .create_profile(
+                &new_profile(product.id, "Publish", Tier::Author, &[ASSETS_USERS]),
+                T0,
+                &note(AuditAction::ProfileCreated),
+            )
+            .await
+        {
+            Err(StoreError::Conflict(what)) => assert_eq!(what, "profile name"),
+            other => panic!("expected Conflict, got {other:?}"),
+        }
+        let same_name = add_profile(
+            &store,
+            &new_profile(other.id, "Publish", Tier::Publish, &[USERS]),
+            T0,
+        )
+        .await;
+        assert_eq!(
+            store.list_profiles(other.id).await.unwrap(),
+            vec![same_name]
+        );
+        assert!(matches!(
+            store
+                .create_profile(
+                    &new_profile(other.id + 1000, "Orphan", Tier::Author, &[USERS]),
+                    T0,
+                    &note(AuditAction::ProfileCreated)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+
+        // Replacing the services: sorted, once each, nothing else changes.
+        store
+            .set_profile_services(
+                created.id,
+                &[USERS.to_owned(), ASSETS_USERS.to_owned(), USERS.to_owned()],
+                &note(AuditAction::ProfileServicesChanged),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_profile(created.id).await.unwrap(),
+            Some(ProductProfile {
+                services: vec![ASSETS_USERS.to_owned(), USERS.to_owned()],
+                ..created.clone()
+            })
+        );
+        store
+            .set_profile_services(created.id, &[], &note(AuditAction::ProfileServicesChanged))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .get_profile(created.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .services
+                .is_empty()
+        );
+        assert!(matches!(
+            store
+                .set_profile_services(
+                    publish.id + 1000,
+                    &[USERS.to_owned()],
+                    &note(AuditAction::ProfileServicesChanged)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(
+            store.get_profile(publish.id).await.unwrap(),
+            Some(publish.clone()),
+            "other profiles untouched"
+        );
+
+        // Deleting.
+        store
+            .delete_profile(empty.id, &note(AuditAction::ProfileDeleted))
+            .await
+            .unwrap();
+        assert_eq!(store.get_profile(empty.id).await.unwrap(), None);
+        assert!(matches!(
+            store
+                .delete_profile(empty.id, &note(AuditAction::ProfileDeleted))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(store.list_profiles(product.id).await.unwrap().len(), 2);
+    }
+
+    pub async fn assignments_are_idempotent_and_ordered(store: SqlStore) {
+        let (project, first) = fixture(&store).await;
+        let org = project.org_id.clone();
+        let second = store
+            .create_credential(
+                &new_credential(&project, 2),
+                "second-secret",
+                &hash(2),
+                T0.plus_millis(3),
+                &note(AuditAction::CredentialCreated),
+            )
+            .await
+            .unwrap();
+        let product = add_product(&store, &new_product(&org, 1, 2), T0).await;
+        let newer = add_profile(
+            &store,
+            &new_profile(product.id, "Newer", Tier::Author, &[USERS]),
+            T0.plus_millis(20),
+        )
+        .await;
+        let older = add_profile(
+            &store,
+            &new_profile(product.id, "Older", Tier::Publish, &[ASSETS_USERS]),
+            T0.plus_millis(10),
+        )
+        .await;
+        let unused = add_profile(
+            &store,
+            &new_profile(product.id, "Unused", Tier::Preview, &[]),
+            T0.plus_millis(30),
+        )
+        .await;
+
+        // Assigned newest profile first and the later credential first: listings still order
+        // profiles oldest first and credentials by ascending id.
+        assign(&store, second.id, newer.id).await;
+        assign(&store, first.id, newer.id).await;
+        assign(&store, first.id, older.id).await;
+        assert_eq!(
+            store.credential_profiles(first.id).await.unwrap(),
+            vec![older.clone(), newer.clone()]
+        );
+        assert_eq!(
+            store.credential_profiles(second.id).await.unwrap(),
+            vec![newer.clone()]
+        );
+        assert_eq!(
+            store.profile_credentials(newer.id).await.unwrap(),
+            vec![first.id, second.id]
+        );
+        assert_eq!(
+            store.profile_credentials(older.id).await.unwrap(),
+            vec![first.id]
+        );
+        assert!(
+            store
+                .profile_credentials(unused.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .profile_credentials(unused.id + 1000)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .credential_profiles(second.id + 1000)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+
+        // Assigning again changes nothing and records nothing.
+        let written = audit_rows(&store).await;
+        assign(&store, first.id, newer.id).await;
+        assert_eq!(audit_rows(&store).await, written);
+        assert_eq!(assignment_rows(&store).await, 3);
+        assert_eq!(
+            store.profile_credentials(newer.id).await.unwrap(),
+            vec![first.id, second.id]
+        );
+
+        // Missing credential or profile.
+        for (credential_id, profile_id) in [
+            (second.id + 1000, newer.id),
+            (first.id, unused.id + 1000),
+            (second.id + 1000, unused.id + 1000),
+        ] {
+            assert!(matches!(
+                store
+                    .assign_profile(
+                        credential_id,
+                        profile_id,
+                        &note(AuditAction::ProfileAssigned)
+                    )
+                    .await,
+                Err(StoreError::NotFound)
+            ));
+        }
+
+        // Unassigning: once, then NotFound; unrelated pairs are NotFound too.
+        store
+            .unassign_profile(first.id, newer.id, &note(AuditAction::ProfileUnassigned))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.profile_credentials(newer.id).await.unwrap(),
+            vec![second.id]
+        );
+        assert_eq!(
+            store.credential_profiles(first.id).await.unwrap(),
+            vec![older.clone()]
+        );
+        for (credential_id, profile_id) in [
+            (first.id, newer.id),
+            (first.id, unused.id),
+            (second.id + 1000, newer.id),
+            (first.id, unused.id + 1000),
+        ] {
+            assert!(matches!(
+                store
+                    .unassign_profile(
+                        credential_id,
+                        profile_id,
+                        &note(AuditAction::ProfileUnassigned)
+                    )
+                    .await,
+                Err(StoreError::NotFound)
+            ));
+        }
+        assert_eq!(assignment_rows(&store).await, 2);
+
+        // Deleting a profile removes its assignments, not the credentials.
+        store
+            .delete_profile(newer.id, &note(AuditAction::ProfileDeleted))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .profile_credentials(newer.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .credential_profiles(second.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(assignment_rows(&store).await, 1);
+        assert_eq!(store.get_credential(second.id).await.unwrap(), Some(second));
+    }
+
+    pub async fn concurrent_assigns_insert_and_record_once(store: SqlStore) {
+        let (project, credential) = fixture(&store).await;
+        let product = add_product(&store, &new_product(&project.org_id, 1, 2), T0).await;
+        let profile = add_profile(
+            &store,
+            &new_profile(product.id, "Users", Tier::Author, &[USERS]),
+            T0,
+        )
+        .await;
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let store = store.clone();
+            let (credential_id, profile_id) = (credential.id, profile.id);
+            tasks.push(tokio::spawn(async move {
+                store
+                    .assign_profile(
+                        credential_id,
+                        profile_id,
+                        &note(AuditAction::ProfileAssigned),
+                    )
+                    .await
+            }));
+        }
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(assignment_rows(&store).await, 1);
+        let recorded = store
+            .list_audit(&AuditFilter {
+                action: Some(AuditAction::ProfileAssigned),
+                ..AuditFilter::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(recorded.len(), 1, "only the call that inserted records");
+    }
+
+    pub async fn deleting_a_product_removes_its_profiles_and_assignments(store: SqlStore) {
+        let (project, credential) = fixture(&store).await;
+        let org = project.org_id.clone();
+        let doomed = add_product(&store, &new_product(&org, 1, 2), T0).await;
+        let kept = add_product(&store, &new_product(&org, 1, 3), T0).await;
+        let a = add_profile(
+            &store,
+            &new_profile(doomed.id, "A", Tier::Author, &[USERS]),
+            T0,
+        )
+        .await;
+        let b = add_profile(
+            &store,
+            &new_profile(doomed.id, "B", Tier::Publish, &[USERS]),
+            T0,
+        )
+        .await;
+        let c = add_profile(
+            &store,
+            &new_profile(kept.id, "C", Tier::Author, &[USERS]),
+            T0,
+        )
+        .await;
+        for profile in [&a, &b, &c] {
+            assign(&store, credential.id, profile.id).await;
+        }
+
+        store
+            .delete_product(doomed.id, &note(AuditAction::ProductDeleted))
+            .await
+            .unwrap();
+        assert_eq!(store.get_product(doomed.id).await.unwrap(), None);
+        assert_eq!(store.list_products(&org).await.unwrap(), vec![kept.clone()]);
+        assert!(store.list_profiles(doomed.id).await.unwrap().is_empty());
+        assert_eq!(store.get_profile(a.id).await.unwrap(), None);
+        assert_eq!(store.get_profile(b.id).await.unwrap(), None);
+        assert!(store.profile_credentials(a.id).await.unwrap().is_empty());
+        assert_eq!(profile_rows(&store).await, 1);
+        assert_eq!(assignment_rows(&store).await, 1);
+        // The other product, its profile and assignment, and the credential are intact.
+        assert_eq!(store.list_profiles(kept.id).await.unwrap(), vec![c.clone()]);
+        assert_eq!(
+            store.credential_profiles(credential.id).await.unwrap(),
+            vec![c.clone()]
+        );
+        assert_eq!(
+            store.get_credential(credential.id).await.unwrap(),
+            Some(credential.clone())
+        );
+        assert_eq!(store.list_secrets(credential.id).await.unwrap().len(), 1);
+
+        assert!(matches!(
+            store
+                .delete_product(doomed.id, &note(AuditAction::ProductDeleted))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        // The (org, program, environment) is free again.
+        add_product(&store, &new_product(&org, 1, 2), T0).await;
+    }
+
+    pub async fn deleting_a_credential_removes_its_assignments(store: SqlStore) {
+        let (project, credential) = fixture(&store).await;
+        let org = project.org_id.clone();
+        let other = store
+            .create_credential(
+                &new_credential(&project, 2),
+                "other-secret",
+                &hash(2),
+                T0,
+                &note(AuditAction::CredentialCreated),
+            )
+            .await
+            .unwrap();
+        let product = add_product(&store, &new_product(&org, 1, 2), T0).await;
+        let a = add_profile(
+            &store,
+            &new_profile(product.id, "A", Tier::Author, &[USERS]),
+            T0,
+        )
+        .await;
+        let b = add_profile(
+            &store,
+            &new_profile(product.id, "B", Tier::Author, &[USERS]),
+            T0,
+        )
+        .await;
+        assign(&store, credential.id, a.id).await;
+        assign(&store, credential.id, b.id).await;
+        assign(&store, other.id, a.id).await;
+
+        store
+            .delete_credential(credential.id, &note(AuditAction::CredentialDeleted))
+            .await
+            .unwrap();
+        assert_eq!(assignment_rows(&store).await, 1);
+        assert!(
+            store
+                .credential_profiles(credential.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            store.profile_credentials(a.id).await.unwrap(),
+            vec![other.id]
+        );
+        assert!(store.profile_credentials(b.id).await.unwrap().is_empty());
+        // The profiles stay.
+        assert_eq!(
+            store.list_profiles(product.id).await.unwrap(),
+            vec![a.clone(), b.clone()]
+        );
+        assert!(matches!(
+            store
+                .assign_profile(credential.id, a.id, &note(AuditAction::ProfileAssigned))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+    }
+
+    pub async fn every_product_change_writes_exactly_one_audit_entry(store: SqlStore) {
+        let (project, credential) = fixture(&store).await;
+        let org = project.org_id.clone();
+        let admin = Actor {
+            name: "0123456789abcdef0123456789abcdef".into(),
+            peer: Some("192.0.2.7:51234".into()),
+        };
+        let mut expected: Vec<AuditEntry> = all_audit(&store)
+            .await
+            .into_iter()
+            .rev()
+            .map(|r| r.entry)
+            .collect();
+        assert_eq!(expected.len(), 3, "the fixture's three changes");
+
+        // Checks that the last call added exactly `entry`, as the newest record.
+        async fn check(store: &SqlStore, expected: &mut Vec<AuditEntry>, entry: AuditEntry) {
+            expected.push(entry);
+            let all = all_audit(store).await;
+            assert_eq!(
+                audit_rows(store).await,
+                i64::try_from(expected.len()).unwrap()
+            );
+            assert_eq!(&all[0].entry, expected.last().unwrap());
+        }
+
+        let e = admin.entry(
+            T0.plus_millis(10),
+            Some(&org),
+            AuditAction::ProductCreated,
+            "product:1-2".into(),
+            json!({ "program_id": 1, "environment_id": 2 }),
+        );
+        let product = store
+            .create_product(&new_product(&org, 1, 2), T0.plus_millis(10), &e)
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+
+        let e = admin.entry(
+            T0.plus_millis(11),
+            Some(&org),
+            AuditAction::ProfileCreated,
+            "profile:Users".into(),
+            json!({ "product_id": product.id, "services": [USERS] }),
+        );
+        let profile = store
+            .create_profile(
+                &new_profile(product.id, "Users", Tier::Author, &[USERS]),
+                T0.plus_millis(11),
+                &e,
+            )
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+        let target = format!("profile:{}", profile.id);
+
+        let e = admin.entry(
+            T0.plus_millis(12),
+            Some(&org),
+            AuditAction::ProfileServicesChanged,
+            target.clone(),
+            json!({ "services": [ASSETS_USERS, USERS] }),
+        );
+        store
+            .set_profile_services(profile.id, &[ASSETS_USERS.to_owned(), USERS.to_owned()], &e)
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+
+        let e = admin.entry(
+            T0.plus_millis(13),
+            Some(&org),
+            AuditAction::ProfileAssigned,
+            target.clone(),
+            json!({ "credential_id": credential.id }),
+        );
+        store
+            .assign_profile(credential.id, profile.id, &e)
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+        // Again: already assigned, so nothing changes and nothing is recorded.
+        let repeat = admin.entry(
+            T0.plus_millis(14),
+            Some(&org),
+            AuditAction::ProfileAssigned,
+            "repeat".into(),
+            json!({}),
+        );
+        store
+            .assign_profile(credential.id, profile.id, &repeat)
+            .await
+            .unwrap();
+        assert_eq!(
+            audit_rows(&store).await,
+            i64::try_from(expected.len()).unwrap()
+        );
+
+        let e = admin.entry(
+            T0.plus_millis(15),
+            Some(&org),
+            AuditAction::ProfileUnassigned,
+            target.clone(),
+            json!({ "credential_id": credential.id }),
+        );
+        store
+            .unassign_profile(credential.id, profile.id, &e)
+            .await
+            .unwrap();
+        check(&store, &mut expected, e).await;
+
+        let e = admin.entry(
+            T0.plus_millis(16),
+            Some(&org),
+            AuditAction::ProfileDeleted,
+            target.clone(),
+            json!({ "name": "Users" }),
+        );
+        store.delete_profile(profile.id, &e).await.unwrap();
+        check(&store, &mut expected, e).await;
+
+        let e = admin.entry(
+            T0.plus_millis(17),
+            Some(&org),
+            AuditAction::ProductDeleted,
+            format!("product:{}", product.id),
+            serde_json::Value::Null,
+        );
+        store.delete_product(product.id, &e).await.unwrap();
+        check(&store, &mut expected, e).await;
+
+        let all = all_audit(&store).await;
+        let entries: Vec<AuditEntry> = all.iter().rev().map(|r| r.entry.clone()).collect();
+        assert_eq!(entries, expected);
+        assert!(all.iter().all(|r| r.entry.target != "repeat"));
+        for action in [
+            AuditAction::ProductCreated,
+            AuditAction::ProductDeleted,
+            AuditAction::ProfileCreated,
+            AuditAction::ProfileServicesChanged,
+            AuditAction::ProfileDeleted,
+            AuditAction::ProfileAssigned,
+            AuditAction::ProfileUnassigned,
+        ] {
+            let found = store
+                .list_audit(&AuditFilter {
+                    action: Some(action),
+                    ..AuditFilter::default()
+                })
+                .await
+                .unwrap();
+            assert_eq!(found.len(), 1, "{action:?}");
+        }
+    }
+
+    pub async fn failed_product_changes_write_no_audit_entry(store: SqlStore) {
+        let (project, credential) = fixture(&store).await;
+        let org = project.org_id.clone();
+        let product = add_product(&store, &new_product(&org, 1, 2), T0).await;
+        let profile = add_profile(
+            &store,
+            &new_profile(product.id, "Users", Tier::Author, &[USERS]),
+            T0,
+        )
+        .await;
+        let written = audit_rows(&store).await;
+        assert_eq!(written, 5);
+        let failing = |action| {
+            Actor {
+                name: "should-not-appear".into(),
+                peer: Some("198.51.100.1:1".into()),
+            }
+            .entry(
+                T0,
+                Some(&org),
+                action,
+                "failed".into(),
+                json!({ "failed": true }),
+            )
+        };
+        let missing_product = product.id + 1000;
+        let missing_profile = profile.id + 1000;
+        let missing_credential = credential.id + 1000;
+
+        assert!(matches!(
+            store
+                .create_product(
+                    &new_product(&org, 1, 2),
+                    T0,
+                    &failing(AuditAction::ProductCreated)
+                )
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            store
+                .create_product(
+                    &new_product(&org_id(99), 1, 2),
+                    T0,
+                    &failing(AuditAction::ProductCreated)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .delete_product(missing_product, &failing(AuditAction::ProductDeleted))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .create_profile(
+                    &new_profile(product.id, "Users", Tier::Publish, &[]),
+                    T0,
+                    &failing(AuditAction::ProfileCreated)
+                )
+                .await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            store
+                .create_profile(
+                    &new_profile(missing_product, "Users", Tier::Publish, &[]),
+                    T0,
+                    &failing(AuditAction::ProfileCreated)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .set_profile_services(
+                    missing_profile,
+                    &[USERS.to_owned()],
+                    &failing(AuditAction::ProfileServicesChanged)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .delete_profile(missing_profile, &failing(AuditAction::ProfileDeleted))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .assign_profile(
+                    missing_credential,
+                    profile.id,
+                    &failing(AuditAction::ProfileAssigned)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .assign_profile(
+                    credential.id,
+                    missing_profile,
+                    &failing(AuditAction::ProfileAssigned)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .unassign_profile(
+                    credential.id,
+                    profile.id,
+                    &failing(AuditAction::ProfileUnassigned)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+
+        assert_eq!(audit_rows(&store).await, written);
+        assert!(
+            all_audit(&store)
+                .await
+                .iter()
+                .all(|r| r.entry.actor != "should-not-appear")
+        );
+        // And the failed changes left nothing else behind either.
+        assert_eq!(
+            store.list_products(&org).await.unwrap(),
+            vec![product.clone()]
+        );
+        assert_eq!(
+            store.list_profiles(product.id).await.unwrap(),
+            vec![profile.clone()]
+        );
+        assert_eq!(assignment_rows(&store).await, 0);
+    }
+
+    pub async fn corrupt_product_rows_are_reported(store: SqlStore) {
+        let (project, credential) = fixture(&store).await;
+        let org = project.org_id.clone();
+        let product = add_product(&store, &new_product(&org, 1, 2), T0).await;
+        let profile = add_profile(
+            &store,
+            &new_profile(product.id, "Users", Tier::Author, &[USERS]),
+            T0,
+        )
+        .await;
+        assign(&store, credential.id, profile.id).await;
+
+        let set = |statement: &'static str| {
+            let pool = store.pool().clone();
+            async move {
+                sqlx::query(statement).execute(&pool).await.unwrap();
+            }
+        };
+
+        set("UPDATE products SET tiers = 'author,backstage'").await;
+        assert!(matches!(
+            store.get_product(product.id).await,
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            store.list_products(&org).await,
+            Err(StoreError::Corrupt(_))
+        ));
+        // Stored out of order: read back in canonical order.
+        set("UPDATE products SET tiers = 'preview,author'").await;
+        assert_eq!(
+            store.get_product(product.id).await.unwrap().unwrap().tiers,
+            [Tier::Author, Tier::Preview]
+        );
+
+        set("UPDATE product_profiles SET tier = 'Author'").await;
+        assert!(matches!(
+            store.get_profile(profile.id).await,
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            store.list_profiles(product.id).await,
+            Err(StoreError::Corrupt(_))
+        ));
+        assert!(matches!(
+            store.credential_profiles(credential.id).await,
+            Err(StoreError::Corrupt(_))
+        ));
+        set("UPDATE product_profiles SET tier = 'publish', services = 'AEM Users'").await;
+        assert!(matches!(
+            store.get_profile(profile.id).await,
+            Err(StoreError::Corrupt(_))
+        ));
+        set("UPDATE product_profiles SET services = '[\"b\", 1]'").await;
+        assert!(matches!(
+            store.get_profile(profile.id).await,
+            Err(StoreError::Corrupt(_))
+        ));
+        // Stored unsorted: read back sorted.
+        set("UPDATE product_profiles SET services = '[\"b\", \"a\"]'").await;
+        let read = store.get_profile(profile.id).await.unwrap().unwrap();
+        assert_eq!(read.tier, Tier::Publish);
+        assert_eq!(read.services, ["a", "b"]);
+    }
 }
 
 /// What only SQLite has: a file that must survive restarts, and per-connection pragmas.
@@ -2136,7 +3171,8 @@ mod upgrade {
 
     use latchkey_core::audit::{Actor, AuditAction, AuditFilter};
     use latchkey_core::ids::{ClientId, OrgId};
-    use latchkey_core::store::{AuditStore, CredentialStore, OrgStore, SecretStore};
+    use latchkey_core::products::{NewProduct, NewProfile, Tier};
+    use latchkey_core::store::{AuditStore, CredentialStore, OrgStore, ProductStore, SecretStore};
     use latchkey_core::time::UnixMillis;
     use latchkey_store::SqlStore;
     use latchkey_store::testing::{TempPostgres, postgres_url_from_env};
@@ -2225,6 +3261,42 @@ mod upgrade {
         assert_eq!(log.len(), 1);
         assert_eq!(log[0].entry, audit);
         assert_eq!(store.list_secrets(credential.id).await.unwrap().len(), 1);
+        // Products (version 3) work with the version-1 credential.
+        let product = store
+            .create_product(
+                &NewProduct {
+                    org_id: org.clone(),
+                    name: "Env".into(),
+                    program_id: 1,
+                    environment_id: 2,
+                    tiers: vec![Tier::Author],
+                },
+                UnixMillis(11),
+                &audit,
+            )
+            .await
+            .unwrap();
+        let profile = store
+            .create_profile(
+                &NewProfile {
+                    product_id: product.id,
+                    name: "Users".into(),
+                    tier: Tier::Author,
+                    services: vec!["AEM Users".into()],
+                },
+                UnixMillis(12),
+                &audit,
+            )
+            .await
+            .unwrap();
+        store
+            .assign_profile(credential.id, profile.id, &audit)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.credential_profiles(credential.id).await.unwrap(),
+            vec![profile]
+        );
         let applied: i64 = sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations")
             .fetch_one(store.pool())
             .await

@@ -10,6 +10,7 @@ mod crash;
 mod discovery;
 mod introspection;
 mod node;
+mod products;
 mod support;
 mod throttling;
 mod usage;

@@ -14,16 +14,20 @@
 //! | `GET/PATCH/DELETE /console/organizations/{org}/credentials/{id}` | [`credentials`] |
 //! | `POST /console/organizations/{org}/credentials/{id}/revoke_tokens` | [`credentials::revoke_tokens`] |
 //! | `GET /console/organizations/{org}/audit` | [`audit::list`] |
+//! | `GET/POST .../products`, `GET/DELETE .../products/{id}` | [`products`] |
+//! | `GET/POST .../products/{id}/profiles`, `GET/DELETE .../profiles/{profile}`, `PUT .../services` | [`products`] |
+//! | `GET .../credentials/{id}/profiles`, `PUT/DELETE .../credentials/{id}/profiles/{profile}` | [`products::assign`], [`products::unassign`] |
 
 pub mod audit;
 pub mod auth;
 pub mod body;
 pub mod credentials;
 pub mod error;
+pub mod products;
 pub mod secrets;
 
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use latchkey_core::credentials::Credential;
 use latchkey_core::ids::OrgId;
 
@@ -65,6 +69,34 @@ pub fn routes() -> Router<AppState> {
             post(credentials::revoke_tokens),
         )
         .route(&format!("{base}/audit"), get(audit::list))
+        .route(
+            &format!("{base}/products"),
+            get(products::list_products).post(products::create_product),
+        )
+        .route(
+            &format!("{base}/products/{{product}}"),
+            get(products::get_product).delete(products::delete_product),
+        )
+        .route(
+            &format!("{base}/products/{{product}}/profiles"),
+            get(products::list_profiles).post(products::create_profile),
+        )
+        .route(
+            &format!("{base}/products/{{product}}/profiles/{{profile}}"),
+            get(products::get_profile).delete(products::delete_profile),
+        )
+        .route(
+            &format!("{base}/products/{{product}}/profiles/{{profile}}/services"),
+            put(products::set_services),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/profiles"),
+            get(products::credential_profiles),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/profiles/{{profile}}"),
+            put(products::assign).delete(products::unassign),
+        )
 }
 
 /// Parses an organization id from a path.
