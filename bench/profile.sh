@@ -5,7 +5,7 @@
 # bench/perf_categories.py into categories with their µs per token.
 #
 # Usage: bench/profile.sh [ALG] [CONNS] [SECONDS]     (defaults: ES256 16 8)
-# Env:   LK_BIN, PEERS_DIR as for bench/run.sh; PERF_DATA keeps the profile at that path.
+# Env:   LK_BIN, PEERS_DIR, QUIET_WAIT as for bench/run.sh; PERF_DATA keeps the profile there.
 set -u
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=bench/lib.sh
@@ -22,11 +22,12 @@ SPID=$!
 wait_ready "$PORT" || { cat "$WORK/server.log"; kill "$SPID"; exit 1; }
 URL="http://127.0.0.1:$PORT/ims/token/v3"
 taskset -c 1 wrk -t1 -c"$C" -d3s -s "$PEERS_DIR/token.lua" "$URL" > /dev/null 2>&1  # warm-up
+echo "# $("$HERE/quiet.sh" "${QUIET_WAIT:-120}") before the load" # the machine's other work skews profiles
 taskset -c 1 wrk -t1 -c"$C" -d"$((SECS + 2))s" -s "$PEERS_DIR/token.lua" "$URL" > "$WORK/wrk.txt" 2>&1 &
 WPID=$!
 sleep 1
 t0=$(tree_ticks "$SPID"); w0=$(date +%s.%N)
-perf record -q -e cpu-clock -F 4999 -p "$SPID" -o "$DATA" -- sleep "$SECS" > /dev/null 2>&1
+taskset -c 1 perf record -q -e cpu-clock -F 4999 -p "$SPID" -o "$DATA" -- sleep "$SECS" > /dev/null 2>&1
 t1=$(tree_ticks "$SPID"); w1=$(date +%s.%N)
 wait "$WPID"
 kill "$SPID"; wait "$SPID" 2> /dev/null

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Ratio summary of a bench/run.sh output: Latchkey against node-oidc-provider.
 
-Usage: python3 bench/summarize.py bench/results/latest.txt
+Usage: python3 bench/summarize.py bench/results/latest.txt [--markdown]
+(--markdown prints the per-case table, medians over the rounds, for BENCHMARKS.md instead)
 
 Reads the CSV and RSS lines (formats in bench/run.sh). For each algorithm and connection count it
 divides Latchkey's tokens per server CPU-second by the peer's measured in the same round (the two
@@ -49,8 +50,25 @@ def fmt_range(xs):
     return "" if len(xs) < 2 else "%.2f-%.2f" % (min(xs), max(xs))
 
 
+def markdown(runs):
+    """Per case and connection count, the median over the rounds of each column."""
+    rows = ["| case | conns | req/s | p50 ms | p99 ms | tokens per server CPU-s | non-2xx |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for label, cs in runs.items():
+        for conns, rs in sorted(cs.items()):
+            med = {k: statistics.median(r[k] for r in rs) for k in ("rps", "p50", "p99", "per_cpu")}
+            rows.append("| %s | %d | %.0f | %.2f | %.2f | %.0f | %d |" % (
+                label, conns, med["rps"], med["p50"], med["p99"], med["per_cpu"],
+                sum(r["non2xx"] for r in rs)))
+    print("\n".join(rows))
+
+
 def main():
-    runs, rss = load(sys.argv[1] if len(sys.argv) > 1 else "bench/results/latest.txt")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    runs, rss = load(args[0] if args else "bench/results/latest.txt")
+    if "--markdown" in sys.argv:
+        markdown(runs)
+        return
     rounds = max((len(v) for cs in runs.values() for v in cs.values()), default=0)
     out = ["", "# Summary: Latchkey / node-oidc-provider, tokens per server CPU-second "
            "(median of %d round%s)" % (rounds, "" if rounds == 1 else "s")]
