@@ -7,8 +7,8 @@
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use axum::Json;
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use latchkey_core::credentials::CredentialKind;
 use latchkey_core::ids::ClientId;
@@ -160,6 +160,23 @@ async fn grant(
     })
 }
 
+/// The success body, serialized into a buffer sized for the token up front (a growing buffer
+/// showed up in profiles as repeated reallocation).
+fn token_json(body: &TokenResponse) -> Response {
+    let mut buf = Vec::with_capacity(body.access_token.len() + 64);
+    match serde_json::to_writer(&mut buf, body) {
+        Ok(()) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            buf,
+        )
+            .into_response(),
+        Err(_) => ImsError::from(TokenError::Internal).into_response(),
+    }
+}
+
 /// The handler.
 pub async fn token(
     State(state): State<AppState>,
@@ -170,7 +187,7 @@ pub async fn token(
     let resp = match grant(&state, peer, req).await {
         Ok(body) => {
             state.metrics.token_issued();
-            let mut r = Json(body).into_response();
+            let mut r = token_json(&body);
             no_store(&mut r);
             r
         }
