@@ -4,6 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 mod binary;
+mod cli_admin;
+mod cli_errors;
+mod cli_run;
+mod cli_secrets;
 mod console;
 mod contract;
 mod crash;

@@ -1,0 +1,70 @@
+//! `latchkey admin`: an organization admin's console commands, one file per resource:
+//! [`projects`], [`credentials`] and the [`audit`] log.
+//!
+//! The caller's token asks for no particular scope (the credential's own scopes); the console
+//! checks that the credential is an admin of the organization.
+
+mod audit;
+mod credentials;
+mod projects;
+
+use clap::{Args, Subcommand};
+
+use crate::connection::{Connection, ConnectionArgs};
+use crate::failure::{CliError, EXIT_CODES};
+use crate::runtime;
+
+/// `latchkey admin`.
+#[derive(Debug, Args)]
+#[command(after_help = after_help())]
+pub struct AdminArgs {
+    #[command(flatten)]
+    conn: ConnectionArgs,
+    #[command(subcommand)]
+    command: AdminCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Projects of the organization: list, create.
+    #[command(subcommand)]
+    Projects(projects::ProjectsCommand),
+    /// Credentials of the organization: list, show, create, rename, disable, enable, delete,
+    /// revoke-tokens.
+    #[command(subcommand)]
+    Credentials(credentials::CredentialsCommand),
+    /// The audit log, newest first.
+    #[command(
+        after_help = "Example:\n  latchkey admin audit --action secret.added --limit 20 --dev-credentials latchkey-data/dev-credentials.json"
+    )]
+    Audit(audit::AuditArgs),
+}
+
+fn after_help() -> String {
+    format!(
+        "Settings come from flags, then IMS_URL, CLIENT_ID, CLIENT_SECRET, ORG_ID, then --dev-credentials
+(its admin credential). The calling credential must be an organization admin.
+
+Examples:
+  latchkey admin projects create Billing --dev-credentials latchkey-data/dev-credentials.json
+  latchkey admin credentials create --project 2 --name billing-sync --scopes openid,AdobeID
+  latchkey admin credentials revoke-tokens 7
+  latchkey admin audit --actor 39b5f8e626fce4dc7e59fd8bfddbb2fa --json
+
+{EXIT_CODES}"
+    )
+}
+
+/// Runs an `admin` command.
+pub fn run(args: AdminArgs) -> Result<(), CliError> {
+    let conn = Connection::resolve(&args.conn)?;
+    let json = args.conn.json;
+    runtime::block_on(async move {
+        let session = conn.session(&[]).await?;
+        match args.command {
+            AdminCommand::Projects(cmd) => projects::run(&session, cmd, json).await,
+            AdminCommand::Credentials(cmd) => credentials::run(&session, cmd, json).await,
+            AdminCommand::Audit(a) => audit::run(&session, a, json).await,
+        }
+    })
+}

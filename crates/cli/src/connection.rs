@@ -1,0 +1,230 @@
+//! Where a client command finds its server and credential, and how it gets a console session.
+//!
+//! Each setting comes from, in this order: its flag, its environment variable, then the
+//! `--dev-credentials` file (`dev-credentials.json` of `latchkey serve --dev`). The variables
+//! carry no `LATCHKEY_` prefix on purpose: `latchkey serve` refuses unknown `LATCHKEY_*`
+//! variables, and the names are those of Adobe's samples (`CLIENT_ID`, `CLIENT_SECRET` in a
+//! `.env`). The client id and secret are taken together: from flags/environment when a client
+//! id is given there, else from the file (its `admin` credential, or the demo one when the file
+//! has no admin).
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use clap::Args;
+use latchkey_client::{ClientSecret, ConsoleClient, Error as ClientError, Token, TokenClient};
+use latchkey_proto::dev::DevCredentials;
+
+use crate::failure::CliError;
+
+/// Connection flags shared by `secrets` and `admin`.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Connection and output")]
+pub struct ConnectionArgs {
+    // Written as `help` rather than a doc comment: rustdoc would want the URLs in angle brackets.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "IMS_URL",
+        global = true,
+        help = "Base URL of the identity service, e.g. http://127.0.0.1:8080 or https://ims-na1.adobelogin.com"
+    )]
+    ims: Option<String>,
+    /// Client id of the calling credential (also sent as x-api-key).
+    #[arg(long, value_name = "ID", env = "CLIENT_ID", global = true)]
+    client_id: Option<String>,
+    /// Client secret of the calling credential; prefer the environment variable, which stays out
+    /// of the process list and the shell history.
+    #[arg(long, value_name = "SECRET", env = "CLIENT_SECRET", hide_env_values = true, global = true, value_parser = parse_secret)]
+    client_secret: Option<ClientSecret>,
+    /// Organization id (`...@AdobeOrg`); default: the file's, else the one the token names.
+    #[arg(long, value_name = "ORG_ID", env = "ORG_ID", global = true)]
+    org: Option<String>,
+    /// A dev-credentials.json written by `latchkey serve --dev`: server, organization and (unless
+    /// given otherwise) the admin credential.
+    #[arg(long, value_name = "FILE", global = true)]
+    dev_credentials: Option<PathBuf>,
+    /// Print the API's JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+fn parse_secret(s: &str) -> Result<ClientSecret, std::convert::Infallible> {
+    Ok(ClientSecret::new(s))
+}
+
+/// Server and credential of a command, resolved.
+#[derive(Debug)]
+pub struct Connection {
+    ims: String,
+    /// The calling client id.
+    pub client_id: String,
+    secret: ClientSecret,
+    org: Option<String>,
+    /// Credential ids the dev file names, by client id.
+    known_ids: Vec<(String, i64)>,
+    /// The credential `secrets` works on by default: the file's demo credential when the caller
+    /// came from the file.
+    pub default_target: Option<i64>,
+}
+
+/// A console client with the organization it works in.
+pub struct Session {
+    /// The client.
+    pub console: ConsoleClient,
+    /// The organization id.
+    pub org: String,
+}
+
+impl Connection {
+    /// Resolves flags, environment and dev file.
+    pub fn resolve(args: &ConnectionArgs) -> Result<Self, CliError> {
+        let dev = args.dev_credentials.as_deref().map(load_dev).transpose()?;
+        let ims = args
+            .ims
+            .clone()
+            .or_else(|| dev.as_ref().map(|d| d.ims.clone()))
+            .ok_or(CliError::Missing {
+                what: "identity service URL",
+                flag: "--ims URL",
+                env: "IMS_URL",
+            })?;
+        let (client_id, secret, from_file) = match (&args.client_id, &dev) {
+            (Some(id), _) => {
+                let secret = args.client_secret.clone().ok_or(CliError::Missing {
+                    what: "client secret",
+                    flag: "--client-secret",
+                    env: "CLIENT_SECRET",
+                })?;
+                (id.clone(), secret, false)
+            }
+            (None, Some(d)) => match &d.admin {
+                Some(a) => (
+                    a.client_id.clone(),
+                    ClientSecret::new(&a.client_secret),
+                    true,
+                ),
+                None => {
+                    let c = &d.credentials.oauth_server_to_server;
+                    (
+                        c.client_id.clone(),
+                        ClientSecret::new(&c.client_secret),
+                        true,
+                    )
+                }
+            },
+            (None, None) => {
+                return Err(CliError::Missing {
+                    what: "client id",
+                    flag: "--client-id",
+                    env: "CLIENT_ID",
+                });
+            }
+        };
+        let mut known_ids = Vec::new();
+        if let Some(d) = &dev {
+            let demo = &d.credentials.oauth_server_to_server;
+            known_ids.push((demo.client_id.clone(), demo.credential_id));
+            if let Some(a) = &d.admin {
+                known_ids.push((a.client_id.clone(), a.credential_id));
+            }
+        }
+        let default_target = dev
+            .as_ref()
+            .filter(|_| from_file)
+            .map(|d| d.credentials.oauth_server_to_server.credential_id);
+        Ok(Self {
+            ims,
+            client_id,
+            secret,
+            org: args
+                .org
+                .clone()
+                .or_else(|| dev.as_ref().map(|d| d.org_id.clone())),
+            known_ids,
+            default_target,
+        })
+    }
+
+    /// The numeric id of the calling credential, when the dev file names it.
+    pub fn own_id_if_known(&self) -> Option<i64> {
+        self.known_ids
+            .iter()
+            .find(|(id, _)| *id == self.client_id)
+            .map(|(_, n)| *n)
+    }
+
+    /// Gets a token asking for `scopes` and opens a console session with it.
+    pub async fn session(&self, scopes: &[&str]) -> Result<Session, CliError> {
+        let token = self.token(scopes).await?;
+        let org = match &self.org {
+            Some(o) => o.clone(),
+            None => org_claim(token.access_token.expose_secret()).ok_or(CliError::MissingOrg)?,
+        };
+        let console = ConsoleClient::new(&self.ims, &self.client_id, token.access_token)?;
+        Ok(Session { console, org })
+    }
+
+    /// A token for `scopes`. An organization admin may manage any credential's secrets without
+    /// holding the self-management scopes itself, and the token endpoint refuses a scope the
+    /// credential lacks (`invalid_scope`, never narrowed): then ask again for the credential's
+    /// own scopes and let the console decide.
+    async fn token(&self, scopes: &[&str]) -> Result<Token, CliError> {
+        let tokens = TokenClient::new(&self.ims)?;
+        let first = tokens
+            .client_credentials(&self.client_id, &self.secret, scopes)
+            .await;
+        let result = match first {
+            Err(ClientError::OAuth { ref error, .. })
+                if error == "invalid_scope" && !scopes.is_empty() =>
+            {
+                tokens
+                    .client_credentials(&self.client_id, &self.secret, &[])
+                    .await
+            }
+            other => other,
+        };
+        result.map_err(|source| CliError::Token {
+            client_id: self.client_id.clone(),
+            source,
+        })
+    }
+}
+
+fn load_dev(path: &Path) -> Result<DevCredentials, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::DevFileRead {
+        path: path.to_owned(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| CliError::DevFileParse {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// The `org` claim of a Latchkey token, read without verification (the server verifies it; this
+/// only saves the caller from typing the organization). Adobe's own tokens may not carry it.
+fn org_claim(token: &str) -> Option<String> {
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    claims.get("org")?.as_str().map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_org_claim_is_read_from_the_payload() {
+        let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(br#"{"org":"F43765363478CF8BE72674C4@AdobeOrg","sub":"x"}"#);
+        assert_eq!(
+            org_claim(&format!("e30.{payload}.sig")).as_deref(),
+            Some("F43765363478CF8BE72674C4@AdobeOrg")
+        );
+        assert_eq!(org_claim("not-a-jwt"), None);
+    }
+}

@@ -1,0 +1,76 @@
+//! [`ConsoleClient`]: typed calls to the console API under `/console/organizations/{org}`.
+//!
+//! Every call sends `Authorization: Bearer <token>` and `x-api-key: <client id>` (the token's own
+//! client id, as the console requires). Refusals are [`Error::Console`] with the status,
+//! `error_code` and `message`. One file per resource:
+//! - `secrets`: list, add, delete (Adobe's I/O Management API shapes);
+//! - `projects`: list, create;
+//! - `credentials`: list, get, create, update, delete, revoke tokens;
+//! - `audit`: the audit log with its filters.
+
+mod audit;
+mod credentials;
+mod projects;
+mod secrets;
+
+pub use audit::AuditQuery;
+pub use credentials::NewCredential;
+pub use secrets::NewSecret;
+
+use reqwest::{Method, RequestBuilder};
+use url::Url;
+
+use crate::error::Error;
+use crate::http::{self, BaseUrl};
+use crate::secret::AccessToken;
+
+/// A caller of the console API: a server, a client id and a token of that client.
+#[derive(Debug, Clone)]
+pub struct ConsoleClient {
+    http: reqwest::Client,
+    base: BaseUrl,
+    client_id: String,
+    token: AccessToken,
+}
+
+impl ConsoleClient {
+    /// A console client of the server at `base_url`, calling as `client_id` with `token`.
+    pub fn new(base_url: &str, client_id: &str, token: AccessToken) -> Result<Self, Error> {
+        Ok(Self::with_http(
+            http::default_client()?,
+            BaseUrl::parse(base_url)?,
+            client_id,
+            token,
+        ))
+    }
+
+    /// The same, sharing an existing reqwest client.
+    pub fn with_http(
+        http: reqwest::Client,
+        base: BaseUrl,
+        client_id: &str,
+        token: AccessToken,
+    ) -> Self {
+        Self {
+            http,
+            base,
+            client_id: client_id.to_owned(),
+            token,
+        }
+    }
+
+    /// The URL of `rest` under `/console/organizations/{org}`.
+    fn url(&self, org: &str, rest: &[&str]) -> Url {
+        let mut segments = vec!["console", "organizations", org];
+        segments.extend_from_slice(rest);
+        self.base.join(&segments)
+    }
+
+    /// An authenticated request.
+    fn request(&self, method: Method, url: &Url) -> RequestBuilder {
+        self.http
+            .request(method, url.clone())
+            .bearer_auth(self.token.expose_secret())
+            .header("x-api-key", &self.client_id)
+    }
+}

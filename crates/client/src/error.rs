@@ -1,0 +1,127 @@
+//! The errors of the client: one enum for the IMS and the console surfaces.
+//!
+//! A refusal keeps the server's own words, because Latchkey (like Adobe IMS) writes them to say
+//! what went wrong and what to do: `error_description` of an RFC 6749 §5.2 body, or `message`
+//! of a console `{"error_code", "message"}` body. Callers decide what a refusal means through
+//! [`Error::status`] and [`Error::is_unavailable`].
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The base URL does not parse.
+    #[error("invalid URL {url:?}: {source}")]
+    InvalidUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it does not parse.
+        #[source]
+        source: url::ParseError,
+    },
+    /// The base URL parses but is not an `http` or `https` URL with a path.
+    #[error("unsupported URL {url:?}: use an http:// or https:// URL")]
+    UnsupportedUrl {
+        /// The URL as given.
+        url: String,
+    },
+    /// The HTTP client could not be set up (TLS roots, for example).
+    #[error("cannot set up the HTTP client")]
+    Setup(#[source] reqwest::Error),
+    /// No answer: connection refused, DNS, TLS, timeout, or the connection broke mid-answer.
+    #[error("cannot reach {url}")]
+    Unreachable {
+        /// The URL called.
+        url: String,
+        /// What the transport said.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The token endpoint refused, with an RFC 6749 §5.2 body.
+    #[error("{description} ({error}, HTTP {status})")]
+    OAuth {
+        /// HTTP status.
+        status: u16,
+        /// The RFC 6749 code (`invalid_client`, `invalid_scope`, ...).
+        error: String,
+        /// The server's sentence (`invalid client_secret parameter`, ...).
+        description: String,
+    },
+    /// The console API refused, with a `{"error_code", "message"}` body.
+    #[error("{message} ({code}, HTTP {status})")]
+    Console {
+        /// HTTP status.
+        status: u16,
+        /// The stable code (`forbidden`, `not_found`, `secret_limit_reached`, ...).
+        code: String,
+        /// The server's sentence.
+        message: String,
+    },
+    /// An answer that is not the API's: an error without a known body (a proxy's HTML page, an
+    /// empty 502), or a status the call does not expect.
+    #[error("unexpected HTTP {status} answer from {url}{}", excerpt_suffix(.excerpt))]
+    Unexpected {
+        /// HTTP status.
+        status: u16,
+        /// The URL called.
+        url: String,
+        /// The start of the body, control characters removed.
+        excerpt: String,
+    },
+    /// A success status whose body is not the expected JSON.
+    #[error("cannot read the answer of {url}")]
+    Decode {
+        /// The URL called.
+        url: String,
+        /// What the JSON parser said.
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+fn excerpt_suffix(excerpt: &str) -> String {
+    if excerpt.is_empty() {
+        String::new()
+    } else {
+        format!(": {excerpt}")
+    }
+}
+
+impl Error {
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::OAuth { status, .. }
+            | Error::Console { status, .. }
+            | Error::Unexpected { status, .. } => Some(*status),
+            Error::InvalidUrl { .. }
+            | Error::UnsupportedUrl { .. }
+            | Error::Setup(_)
+            | Error::Unreachable { .. }
+            | Error::Decode { .. } => None,
+        }
+    }
+
+    /// Whether trying again later may help: no answer, a 5xx, or 429 (throttled).
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Error::Unreachable { .. } | Error::Decode { .. } => true,
+            Error::OAuth { status, .. }
+            | Error::Console { status, .. }
+            | Error::Unexpected { status, .. } => *status >= 500 || *status == 429,
+            Error::InvalidUrl { .. } | Error::UnsupportedUrl { .. } | Error::Setup(_) => false,
+        }
+    }
+
+    /// The server's machine code (`invalid_client`, `not_found`, ...), when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::OAuth { error, .. } => Some(error),
+            Error::Console { code, .. } => Some(code),
+            Error::InvalidUrl { .. }
+            | Error::UnsupportedUrl { .. }
+            | Error::Setup(_)
+            | Error::Unreachable { .. }
+            | Error::Unexpected { .. }
+            | Error::Decode { .. } => None,
+        }
+    }
+}
