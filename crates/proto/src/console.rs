@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Error body of every console endpoint: a stable machine code and a sentence saying what went
 /// wrong and what to do.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsoleErrorBody {
     /// Stable code (`invalid_token`, `forbidden`, `secret_limit_reached`, ...).
     pub error_code: String,
@@ -18,6 +19,7 @@ pub struct ConsoleErrorBody {
 
 /// One use of a secret.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecretUsageInfo {
     /// Last successful use, milliseconds as a string.
     pub last_used_at: String,
@@ -27,6 +29,7 @@ pub struct SecretUsageInfo {
 
 /// A secret as listed: never its value.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecretInfo {
     /// Always `PERMANENT` (secrets do not expire).
     pub expires_at: String,
@@ -44,6 +47,7 @@ pub struct SecretInfo {
 
 /// `GET .../secrets`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecretList {
     /// The credential's client id.
     pub client_id: String,
@@ -53,6 +57,7 @@ pub struct SecretList {
 
 /// `POST .../secrets` (201): the only time the value is shown.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewSecret {
     /// The plaintext secret.
     pub client_secret: String,
@@ -63,6 +68,7 @@ pub struct NewSecret {
 
 /// `POST .../revoke_tokens`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokensRevoked {
     /// Tokens created before this instant (milliseconds, as a string) are refused.
     pub revoked_before: String,
@@ -70,6 +76,7 @@ pub struct TokensRevoked {
 
 /// One audit entry as listed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntryBody {
     /// Sequence number (use as `before` to page).
     pub id: i64,
@@ -91,6 +98,7 @@ pub struct AuditEntryBody {
 
 /// `GET .../audit`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     /// Entries, newest first.
     pub entries: Vec<AuditEntryBody>,
@@ -100,6 +108,7 @@ pub struct AuditPage {
 
 /// A credential as the console shows it (never a secret).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CredentialBody {
     /// Numeric id.
     pub id: i64,
@@ -131,6 +140,7 @@ pub struct CredentialBody {
 
 /// `POST /console/organizations/{org}/projects/{project}/credentials`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCredential {
     /// Display name.
@@ -144,6 +154,7 @@ pub struct CreateCredential {
 
 /// Answer to a credential creation (201): the first secret, shown once.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedCredential {
     /// The credential.
     pub credential: CredentialBody,
@@ -153,6 +164,7 @@ pub struct CreatedCredential {
 
 /// `PATCH /console/organizations/{org}/credentials/{id}`: every field optional.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCredential {
     /// New display name.
@@ -165,6 +177,7 @@ pub struct UpdateCredential {
 
 /// A project.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectBody {
     /// Numeric id.
     pub id: i64,
@@ -178,6 +191,7 @@ pub struct ProjectBody {
 
 /// `POST /console/organizations/{org}/projects`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateProject {
     /// Display name.
@@ -186,6 +200,7 @@ pub struct CreateProject {
 
 /// A product: one AEM environment.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductBody {
     /// Numeric id.
     pub id: i64,
@@ -207,6 +222,7 @@ pub struct ProductBody {
 
 /// `POST /console/organizations/{org}/products`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateProduct {
     /// Display name.
@@ -222,6 +238,7 @@ pub struct CreateProduct {
 
 /// A product profile.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileBody {
     /// Numeric id.
     pub id: i64,
@@ -241,6 +258,7 @@ pub struct ProfileBody {
 
 /// `POST .../products/{id}/profiles`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateProfile {
     /// Display name; default Adobe's form `<first service> - <tier> - Program <p> - Environment <e>`.
@@ -254,6 +272,7 @@ pub struct CreateProfile {
 
 /// `PUT .../profiles/{id}/services`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetServices {
     /// The services the profile enables from now on.

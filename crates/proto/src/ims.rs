@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Successful `client_credentials` answer. `expires_in` is in **seconds** here (unlike the legacy
 /// JWT exchange, which answers milliseconds).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     /// The signed JWT access token.
     pub access_token: String,
@@ -19,6 +20,7 @@ pub struct TokenResponse {
 
 /// RFC 6749 §5.2 error body: `{"error": "...", "error_description": "..."}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OAuthError {
     /// The RFC 6749 error code (`invalid_client`, `invalid_scope`, ...).
     pub error: String,
@@ -28,6 +30,7 @@ pub struct OAuthError {
 
 /// Answer of IMS `POST /ims/validate_token/v1`: `{"valid": bool, "token": {claims}}`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValidateTokenResponse {
     /// Whether the token is valid (signature, expiry, revocation, client).
     pub valid: bool,

@@ -7,6 +7,9 @@
 //! - [`oauth`]: the standard OAuth documents: RFC 8414 metadata and RFC 7662 introspection.
 //! - [`console`]: the console API, including the I/O Management API secrets shapes.
 //! - [`dev`]: the `dev-credentials.json` file written by `latchkey serve --dev`.
+//!
+//! With the `openapi` feature, the wire types of the HTTP API derive `utoipa::ToSchema`, so the
+//! server can describe them in its OpenAPI document; the client does not pull utoipa.
 
 pub mod console;
 pub mod dev;

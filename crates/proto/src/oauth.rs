@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// RFC 8414 §2 metadata. Every endpoint URL is absolute and built from the configured public URL,
 /// never from the request's `Host` header.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServerMetadata {
     /// The issuer identifier; equals the `iss` claim of every token.
     pub issuer: String,
@@ -40,6 +41,7 @@ pub struct ServerMetadata {
 /// RFC 7662 §2.2 introspection answer. An inactive token yields `{"active": false}` and nothing
 /// else.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntrospectionResponse {
     /// Whether the token is currently active.
     pub active: bool,

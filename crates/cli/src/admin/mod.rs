@@ -1,11 +1,12 @@
 //! `latchkey admin`: an organization admin's console commands, one file per resource:
-//! [`projects`], [`credentials`] and the [`audit`] log.
+//! [`projects`], [`credentials`], [`products`] (products and profiles) and the [`audit`] log.
 //!
 //! The caller's token asks for no particular scope (the credential's own scopes); the console
 //! checks that the credential is an admin of the organization.
 
 mod audit;
 mod credentials;
+mod products;
 mod projects;
 
 use clap::{Args, Subcommand};
@@ -33,6 +34,12 @@ enum AdminCommand {
     /// revoke-tokens.
     #[command(subcommand)]
     Credentials(credentials::CredentialsCommand),
+    /// Products (AEM environments): list, create, delete.
+    #[command(subcommand)]
+    Products(products::ProductsCommand),
+    /// Product profiles: list, create, services, delete, assign, unassign, of.
+    #[command(subcommand)]
+    Profiles(products::ProfilesCommand),
     /// The audit log, newest first.
     #[command(
         after_help = "Example:\n  latchkey admin audit --action secret.added --limit 20 --dev-credentials latchkey-data/dev-credentials.json"
@@ -64,6 +71,8 @@ pub fn run(args: AdminArgs) -> Result<(), CliError> {
         match args.command {
             AdminCommand::Projects(cmd) => projects::run(&session, cmd, json).await,
             AdminCommand::Credentials(cmd) => credentials::run(&session, cmd, json).await,
+            AdminCommand::Products(cmd) => products::run_products(&session, cmd, json).await,
+            AdminCommand::Profiles(cmd) => products::run_profiles(&session, cmd, json).await,
             AdminCommand::Audit(a) => audit::run(&session, a, json).await,
         }
     })

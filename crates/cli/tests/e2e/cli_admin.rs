@@ -200,3 +200,114 @@ async fn cli_admin_refuses_a_credential_that_is_not_an_admin() {
         .await
         .fails(1, "forbidden");
 }
+
+#[tokio::test]
+async fn cli_admin_products_profiles_and_assignments() {
+    let s = TestServer::start().await;
+    let run = |args: &[&str]| with_dev_file(&s, args);
+    let product = latchkey(
+        &run(&[
+            "admin",
+            "products",
+            "create",
+            "--name",
+            "WKND",
+            "--program",
+            "7",
+            "--environment",
+            "9",
+            "--tiers",
+            "author,publish",
+            "--json",
+        ]),
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(
+        product["buckets"],
+        serde_json::json!(["author-p7-e9", "publish-p7-e9"])
+    );
+    let pid = product["id"].to_string();
+    let listed = latchkey(&run(&["admin", "products", "list"]), &[]).await;
+    assert!(listed.ok().contains("author-p7-e9"), "{}", listed.stdout);
+    let profile = latchkey(
+        &run(&[
+            "admin",
+            "profiles",
+            "create",
+            &pid,
+            "--tier",
+            "author",
+            "--services",
+            "AEM Assets Collaborator Users,AEM Assets API Users",
+            "--json",
+        ]),
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(
+        profile["name"],
+        "AEM Assets Collaborator Users - author - Program 7 - Environment 9"
+    );
+    let prof = profile["id"].to_string();
+    let cred = s
+        .dev
+        .credentials
+        .oauth_server_to_server
+        .credential_id
+        .to_string();
+    latchkey(&run(&["admin", "profiles", "assign", &cred, &prof]), &[])
+        .await
+        .ok();
+    let of = latchkey(&run(&["admin", "profiles", "of", &cred, "--json"]), &[])
+        .await
+        .json();
+    assert_eq!(of[0]["id"].to_string(), prof);
+    let changed = latchkey(
+        &run(&[
+            "admin",
+            "profiles",
+            "services",
+            &pid,
+            &prof,
+            "--services",
+            "AEM Administrators",
+            "--json",
+        ]),
+        &[],
+    )
+    .await
+    .json();
+    assert_eq!(
+        changed["services"],
+        serde_json::json!(["AEM Administrators"])
+    );
+    latchkey(&run(&["admin", "profiles", "unassign", &cred, &prof]), &[])
+        .await
+        .ok();
+    latchkey(&run(&["admin", "profiles", "unassign", &cred, &prof]), &[])
+        .await
+        .fails(1, "not assigned");
+    latchkey(
+        &run(&[
+            "admin",
+            "profiles",
+            "create",
+            &pid,
+            "--tier",
+            "preview",
+            "--services",
+            "AEM Users",
+        ]),
+        &[],
+    )
+    .await
+    .fails(1, "tier");
+    latchkey(&run(&["admin", "products", "delete", &pid]), &[])
+        .await
+        .ok();
+    let none = latchkey(&run(&["admin", "profiles", "list", &pid]), &[]).await;
+    none.fails(1, "no such product");
+}

@@ -14,6 +14,7 @@ mod crash;
 mod discovery;
 mod introspection;
 mod node;
+mod openapi;
 mod products;
 mod support;
 mod throttling;

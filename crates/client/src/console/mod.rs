@@ -6,10 +6,12 @@
 //! - `secrets`: list, add, delete (Adobe's I/O Management API shapes);
 //! - `projects`: list, create;
 //! - `credentials`: list, get, create, update, delete, revoke tokens;
+//! - `products`: products, profiles and credential assignments;
 //! - `audit`: the audit log with its filters.
 
 mod audit;
 mod credentials;
+mod products;
 mod projects;
 mod secrets;
 

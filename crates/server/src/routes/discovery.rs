@@ -39,11 +39,30 @@ pub fn metadata(state: &AppState) -> ServerMetadata {
 }
 
 /// `GET /.well-known/openid-configuration` and `/.well-known/oauth-authorization-server`.
+#[utoipa::path(
+    get,
+    path = "/.well-known/openid-configuration",
+    tag = "discovery",
+    summary = "Authorization server metadata (RFC 8414)",
+    description = "Also served at `/.well-known/oauth-authorization-server`. Every URL is built from the configured public URL.",
+    responses(
+        (status = 200, description = "The metadata.", body = ServerMetadata),
+    )
+)]
 pub async fn well_known(State(state): State<AppState>) -> Json<ServerMetadata> {
     Json(metadata(&state))
 }
 
 /// `GET /ims/keys`: public keys only.
+#[utoipa::path(
+    get,
+    path = "/ims/keys",
+    tag = "discovery",
+    summary = "The public signing keys (JWKS)",
+    responses(
+        (status = 200, description = "The key set (`Cache-Control: public, max-age=300`).", body = crate::routes::apidoc::Jwks, content_type = "application/jwk-set+json"),
+    )
+)]
 pub async fn jwks(State(state): State<AppState>) -> Response {
     let mut r = state.keys.jwks_json.clone().into_response();
     let h = r.headers_mut();

@@ -15,7 +15,7 @@ use latchkey_core::ids::ClientId;
 use latchkey_core::time::UnixMillis;
 use latchkey_core::token::claims::AccessTokenClaims;
 use latchkey_core::token::error::TokenError;
-use latchkey_proto::ims::ValidateTokenResponse;
+use latchkey_proto::ims::{OAuthError, ValidateTokenResponse};
 use latchkey_proto::oauth::IntrospectionResponse;
 
 use crate::error::{ImsError, no_store};
@@ -149,6 +149,27 @@ async fn introspect_inner(
 }
 
 /// `POST /ims/introspect`.
+#[utoipa::path(
+    post,
+    path = "/ims/introspect",
+    tag = "ims",
+    summary = "Introspect a token (RFC 7662)",
+    description = "The caller authenticates with its client credentials and sees only tokens of its own organization; any other token is `{\"active\": false}`.",
+    request_body(content((crate::routes::apidoc::TokenCheckForm = "application/x-www-form-urlencoded"), (crate::routes::apidoc::TokenCheckForm = "multipart/form-data")), description = "Parameters in the body (urlencoded or multipart) or the query string."),
+    security((), ("client_basic" = [])),
+    responses(
+        (status = 200, description = "The token's status; an inactive token is `{\"active\": false}` only.", body = IntrospectionResponse),
+        (status = 400, description = "`invalid_request` (missing or repeated parameter, two authentication methods, `client_secret` in the URL, `org_id` of another organization), `invalid_client` (unknown client id, wrong secret, disabled credential), `unauthorized_client`, `invalid_scope`, `unsupported_grant_type`", body = OAuthError),
+        (status = 401, description = "`invalid_client` with HTTP Basic (`WWW-Authenticate: Basic`)", body = OAuthError),
+        (status = 405, description = "`invalid_request`: only POST (`Allow: POST`)", body = OAuthError),
+        (status = 408, description = "`invalid_request`: the body was not sent in time", body = OAuthError),
+        (status = 413, description = "`invalid_request`: the body is too large", body = OAuthError),
+        (status = 415, description = "`invalid_request`: use `application/x-www-form-urlencoded` or `multipart/form-data`", body = OAuthError),
+        (status = 429, description = "`too_many_requests`: token budget exceeded or too many failed authentications (`Retry-After`)", body = OAuthError),
+        (status = 500, description = "`server_error`: a bug; report the `x-debug-id`", body = OAuthError),
+        (status = 503, description = "`temporarily_unavailable`: the database does not answer (`Retry-After`)", body = OAuthError),
+    )
+)]
 pub async fn introspect(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -207,6 +228,25 @@ async fn validate_inner(state: &AppState, req: Request) -> Result<ValidateTokenR
 }
 
 /// `POST /ims/validate_token/v1`.
+#[utoipa::path(
+    post,
+    path = "/ims/validate_token/v1",
+    tag = "ims",
+    summary = "Validate a token (IMS)",
+    description = "The token goes in `Authorization: Bearer` or as `token`; `client_id` names the client it must have been issued to.",
+    request_body(content((crate::routes::apidoc::ValidateTokenForm = "application/x-www-form-urlencoded"), (crate::routes::apidoc::ValidateTokenForm = "multipart/form-data")), description = "Parameters in the body (urlencoded or multipart) or the query string."),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "`{\"valid\": true, \"token\": {claims}}`, or `valid: false` with a `reason`.", body = ValidateTokenResponse),
+        (status = 400, description = "`invalid_request` (missing or repeated parameter, two authentication methods, `client_secret` in the URL, `org_id` of another organization), `invalid_client` (unknown client id, wrong secret, disabled credential), `unauthorized_client`, `invalid_scope`, `unsupported_grant_type`", body = OAuthError),
+        (status = 405, description = "`invalid_request`: only POST (`Allow: POST`)", body = OAuthError),
+        (status = 408, description = "`invalid_request`: the body was not sent in time", body = OAuthError),
+        (status = 413, description = "`invalid_request`: the body is too large", body = OAuthError),
+        (status = 415, description = "`invalid_request`: use `application/x-www-form-urlencoded` or `multipart/form-data`", body = OAuthError),
+        (status = 500, description = "`server_error`: a bug; report the `x-debug-id`", body = OAuthError),
+        (status = 503, description = "`temporarily_unavailable`: the database does not answer (`Retry-After`)", body = OAuthError),
+    )
+)]
 pub async fn validate_token(State(state): State<AppState>, req: Request) -> Response {
     match validate_inner(&state, req).await {
         Ok(body) => {

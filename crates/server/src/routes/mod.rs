@@ -11,7 +11,9 @@
 //! | `GET /.well-known/openid-configuration`, `/.well-known/oauth-authorization-server` | [`discovery::well_known`] |
 //! | `GET /health`, `/ready`, `/metrics` | [`health`] |
 //! | `/console/...` | [`console`] (see its own table) |
+//! | `GET /openapi.json`, `/docs/` | [`apidoc`]: the OpenAPI document and the API reference |
 
+pub mod apidoc;
 pub mod console;
 pub mod discovery;
 pub mod health;
@@ -56,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(health::ready))
         .route("/metrics", get(health::metrics))
         .merge(console::routes())
+        .merge(apidoc::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), debug_id))
         .with_state(state)

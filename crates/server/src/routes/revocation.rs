@@ -14,6 +14,7 @@ use latchkey_core::credentials::CredentialKind;
 use latchkey_core::store::RevokedToken;
 use latchkey_core::time::UnixMillis;
 use latchkey_core::token::error::TokenError;
+use latchkey_proto::ims::OAuthError;
 
 use crate::error::{ImsError, no_store};
 use crate::routes::token::{authenticate_client, read_params};
@@ -59,6 +60,27 @@ async fn revoke_inner(state: &AppState, peer: SocketAddr, req: Request) -> Resul
 }
 
 /// `POST /ims/revoke` and `POST /ims/invalidate_token/v2`.
+#[utoipa::path(
+    post,
+    path = "/ims/revoke",
+    tag = "ims",
+    summary = "Revoke one of the caller's tokens (RFC 7009)",
+    description = "Also served as IMS `POST /ims/invalidate_token/v2` (`token`, `client_id`, `client_secret`). A token that does not verify is answered 200 (RFC 7009 §2.2); a token of another client is refused and stays active.",
+    request_body(content((crate::routes::apidoc::TokenCheckForm = "application/x-www-form-urlencoded"), (crate::routes::apidoc::TokenCheckForm = "multipart/form-data")), description = "Parameters in the body (urlencoded or multipart) or the query string."),
+    security((), ("client_basic" = [])),
+    responses(
+        (status = 200, description = "Revoked, or the token was not valid anyway; empty body."),
+        (status = 400, description = "`invalid_request` (missing or repeated parameter, two authentication methods, `client_secret` in the URL, `org_id` of another organization), `invalid_client` (unknown client id, wrong secret, disabled credential), `unauthorized_client`, `invalid_scope`, `unsupported_grant_type`", body = OAuthError),
+        (status = 401, description = "`invalid_client` with HTTP Basic (`WWW-Authenticate: Basic`)", body = OAuthError),
+        (status = 405, description = "`invalid_request`: only POST (`Allow: POST`)", body = OAuthError),
+        (status = 408, description = "`invalid_request`: the body was not sent in time", body = OAuthError),
+        (status = 413, description = "`invalid_request`: the body is too large", body = OAuthError),
+        (status = 415, description = "`invalid_request`: use `application/x-www-form-urlencoded` or `multipart/form-data`", body = OAuthError),
+        (status = 429, description = "`too_many_requests`: token budget exceeded or too many failed authentications (`Retry-After`)", body = OAuthError),
+        (status = 500, description = "`server_error`: a bug; report the `x-debug-id`", body = OAuthError),
+        (status = 503, description = "`temporarily_unavailable`: the database does not answer (`Retry-After`)", body = OAuthError),
+    )
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

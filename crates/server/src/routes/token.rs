@@ -18,7 +18,7 @@ use latchkey_core::time::UnixMillis;
 use latchkey_core::token::client_auth::{AuthenticatedClient, authenticate};
 use latchkey_core::token::client_credentials::{check_org, decide_scopes, issue};
 use latchkey_core::token::error::{ClientAuthFailure, TokenError};
-use latchkey_proto::ims::TokenResponse;
+use latchkey_proto::ims::{OAuthError, TokenResponse};
 
 use crate::error::{ImsError, no_store};
 use crate::params::ImsParams;
@@ -178,6 +178,27 @@ fn token_json(body: &TokenResponse) -> Response {
 }
 
 /// The handler.
+#[utoipa::path(
+    post,
+    path = "/ims/token/v3",
+    tag = "ims",
+    summary = "Issue an access token (client_credentials grant)",
+    description = "The `client_credentials` grant, as Adobe IMS answers it. `/ims/token/v1`, `v2`, `v3` and `v4` are the same endpoint. Client credentials go in the parameters or as HTTP Basic; `scope` (or `scopes`) is separated by commas and/or spaces and is never silently narrowed.",
+    request_body(content((crate::routes::apidoc::TokenForm = "application/x-www-form-urlencoded"), (crate::routes::apidoc::TokenForm = "multipart/form-data")), description = "Parameters in the body (urlencoded or multipart) or the query string."),
+    security((), ("client_basic" = [])),
+    responses(
+        (status = 200, description = "The token (`expires_in` in seconds); `Cache-Control: no-store`.", body = TokenResponse),
+        (status = 400, description = "`invalid_request` (missing or repeated parameter, two authentication methods, `client_secret` in the URL, `org_id` of another organization), `invalid_client` (unknown client id, wrong secret, disabled credential), `unauthorized_client`, `invalid_scope`, `unsupported_grant_type`", body = OAuthError),
+        (status = 401, description = "`invalid_client` with HTTP Basic (`WWW-Authenticate: Basic`)", body = OAuthError),
+        (status = 405, description = "`invalid_request`: only POST (`Allow: POST`)", body = OAuthError),
+        (status = 408, description = "`invalid_request`: the body was not sent in time", body = OAuthError),
+        (status = 413, description = "`invalid_request`: the body is too large", body = OAuthError),
+        (status = 415, description = "`invalid_request`: use `application/x-www-form-urlencoded` or `multipart/form-data`", body = OAuthError),
+        (status = 429, description = "`too_many_requests`: token budget exceeded or too many failed authentications (`Retry-After`)", body = OAuthError),
+        (status = 500, description = "`server_error`: a bug; report the `x-debug-id`", body = OAuthError),
+        (status = 503, description = "`temporarily_unavailable`: the database does not answer (`Retry-After`)", body = OAuthError),
+    )
+)]
 pub async fn token(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use latchkey_core::audit::{AuditAction, AuditFilter};
 use latchkey_core::time::UnixMillis;
-use latchkey_proto::console::{AuditEntryBody, AuditPage};
+use latchkey_proto::console::{AuditEntryBody, AuditPage, ConsoleErrorBody};
 use serde::Deserialize;
 
 use super::auth::Principal;
@@ -15,19 +15,45 @@ use super::parse_org;
 use crate::state::AppState;
 
 /// Query parameters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
+    /// Only this action (`secret.added`, `credential.deleted`, ...).
     action: Option<String>,
+    /// Only this actor (a client id, or `system`).
     actor: Option<String>,
+    /// Only this target (`client:<id>`, `secret:<uuid>`, ...).
     target: Option<String>,
+    /// Only entries at or after this instant (ms since the epoch).
     since: Option<i64>,
+    /// Only entries before this instant (ms since the epoch).
     until: Option<i64>,
+    /// Only entries with a smaller id: `next_before` of the previous page.
     before: Option<i64>,
+    /// Page size, 1 to 1000 (default 100).
     limit: Option<u32>,
 }
 
 /// The handler.
+#[utoipa::path(
+    get,
+    path = "/console/organizations/{org}/audit",
+    operation_id = "list_audit",
+    tag = "console-audit",
+    summary = "The organization's audit log, newest first",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), AuditQuery),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "One page of entries; pass `next_before` as `before` for the next.", body = AuditPage),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     p: Principal,

@@ -12,8 +12,8 @@ use latchkey_core::credentials::{Credential, CredentialKind, Project};
 use latchkey_core::provision::{self, CredentialSpec};
 use latchkey_core::scope::ScopeList;
 use latchkey_proto::console::{
-    CreateCredential, CreateProject, CreatedCredential, CredentialBody, ProjectBody, TokensRevoked,
-    UpdateCredential,
+    ConsoleErrorBody, CreateCredential, CreateProject, CreatedCredential, CredentialBody,
+    ProjectBody, TokensRevoked, UpdateCredential,
 };
 use serde_json::json;
 
@@ -62,6 +62,23 @@ fn check_name(name: &str) -> Result<String, ConsoleError> {
 }
 
 /// `GET /console/organizations/{org}/projects`.
+#[utoipa::path(
+    get,
+    path = "/console/organizations/{org}/projects",
+    tag = "console-credentials",
+    summary = "List projects",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`).")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The projects.", body = Vec<ProjectBody>),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn list_projects(
     State(state): State<AppState>,
     p: Principal,
@@ -73,6 +90,27 @@ pub async fn list_projects(
 }
 
 /// `POST /console/organizations/{org}/projects`.
+#[utoipa::path(
+    post,
+    path = "/console/organizations/{org}/projects",
+    tag = "console-credentials",
+    summary = "Create a project",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`).")),
+    request_body(content = CreateProject, content_type = "application/json"),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 201, description = "The project.", body = ProjectBody),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 409, description = "`conflict`: the name is taken", body = ConsoleErrorBody),
+        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn create_project(
     State(state): State<AppState>,
     p: Principal,
@@ -94,6 +132,27 @@ pub async fn create_project(
 
 /// `POST /console/organizations/{org}/projects/{project}/credentials`: 201 with the first
 /// secret, shown once.
+#[utoipa::path(
+    post,
+    path = "/console/organizations/{org}/projects/{project}/credentials",
+    tag = "console-credentials",
+    summary = "Create an OAuth Server-to-Server credential",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("project" = i64, Path, description = "Numeric project id.")),
+    request_body(content = CreateCredential, content_type = "application/json"),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 201, description = "The credential and its first client secret, shown once.", body = CreatedCredential),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 409, description = "`conflict`: a value is taken", body = ConsoleErrorBody),
+        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn create_credential(
     State(state): State<AppState>,
     p: Principal,
@@ -134,6 +193,23 @@ pub async fn create_credential(
 }
 
 /// `GET /console/organizations/{org}/credentials`.
+#[utoipa::path(
+    get,
+    path = "/console/organizations/{org}/credentials",
+    tag = "console-credentials",
+    summary = "List credentials",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`).")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The credentials of the organization.", body = Vec<CredentialBody>),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn list_credentials(
     State(state): State<AppState>,
     p: Principal,
@@ -145,6 +221,23 @@ pub async fn list_credentials(
 }
 
 /// `GET /console/organizations/{org}/credentials/{id}`: admins, or the credential itself.
+#[utoipa::path(
+    get,
+    path = "/console/organizations/{org}/credentials/{cred}",
+    tag = "console-credentials",
+    summary = "Show a credential (admins, or the credential itself)",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("cred" = i64, Path, description = "Numeric credential id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The credential.", body = CredentialBody),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn get_credential(
     State(state): State<AppState>,
     p: Principal,
@@ -164,6 +257,27 @@ pub async fn get_credential(
 }
 
 /// `PATCH /console/organizations/{org}/credentials/{id}`: rename and/or enable/disable.
+#[utoipa::path(
+    patch,
+    path = "/console/organizations/{org}/credentials/{cred}",
+    tag = "console-credentials",
+    summary = "Rename, enable or disable a credential",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("cred" = i64, Path, description = "Numeric credential id.")),
+    request_body(content = UpdateCredential, content_type = "application/json"),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The credential as updated.", body = CredentialBody),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 409, description = "`conflict`: a credential cannot disable itself", body = ConsoleErrorBody),
+        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn update_credential(
     State(state): State<AppState>,
     p: Principal,
@@ -213,6 +327,24 @@ pub async fn update_credential(
 }
 
 /// `DELETE /console/organizations/{org}/credentials/{id}`: 204.
+#[utoipa::path(
+    delete,
+    path = "/console/organizations/{org}/credentials/{cred}",
+    tag = "console-credentials",
+    summary = "Delete a credential with its secrets",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("cred" = i64, Path, description = "Numeric credential id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 409, description = "`conflict`: a credential cannot delete itself", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn delete_credential(
     State(state): State<AppState>,
     p: Principal,
@@ -240,6 +372,23 @@ pub async fn delete_credential(
 /// `POST /console/organizations/{org}/credentials/{id}/revoke_tokens`: every token of the
 /// credential created before now is refused from now on, on every node (the check reads the
 /// store).
+#[utoipa::path(
+    post,
+    path = "/console/organizations/{org}/credentials/{cred}/revoke_tokens",
+    tag = "console-credentials",
+    summary = "Revoke every token of a credential created before now",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("cred" = i64, Path, description = "Numeric credential id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "Tokens created before `revoked_before` are refused from now on, on every node.", body = TokensRevoked),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn revoke_tokens(
     State(state): State<AppState>,
     p: Principal,

@@ -13,7 +13,7 @@ use latchkey_core::products::{
     is_service,
 };
 use latchkey_proto::console::{
-    CreateProduct, CreateProfile, ProductBody, ProfileBody, SetServices,
+    ConsoleErrorBody, CreateProduct, CreateProfile, ProductBody, ProfileBody, SetServices,
 };
 use serde_json::json;
 
@@ -100,6 +100,23 @@ async fn load_profile(
 }
 
 /// `GET /products`.
+#[utoipa::path(
+    get,
+    path = "/console/organizations/{org}/products",
+    tag = "console-products",
+    summary = "List products",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`).")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The products (AEM environments).", body = Vec<ProductBody>),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn list_products(
     State(state): State<AppState>,
     p: Principal,
@@ -118,6 +135,27 @@ pub async fn list_products(
 }
 
 /// `POST /products`.
+#[utoipa::path(
+    post,
+    path = "/console/organizations/{org}/products",
+    tag = "console-products",
+    summary = "Create a product",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`).")),
+    request_body(content = CreateProduct, content_type = "application/json"),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 201, description = "The product, with its bucket host prefixes.", body = ProductBody),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 409, description = "`conflict`: this program and environment already have a product", body = ConsoleErrorBody),
+        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn create_product(
     State(state): State<AppState>,
     p: Principal,
@@ -169,6 +207,23 @@ pub async fn create_product(
 }
 
 /// `GET /products/{id}`.
+#[utoipa::path(
+    get,
+    path = "/console/organizations/{org}/products/{product}",
+    tag = "console-products",
+    summary = "Show a product",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("product" = i64, Path, description = "Numeric product id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The product.", body = ProductBody),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn get_product(
     State(state): State<AppState>,
     p: Principal,
@@ -181,6 +236,23 @@ pub async fn get_product(
 }
 
 /// `DELETE /products/{id}`: with its profiles and their assignments.
+#[utoipa::path(
+    delete,
+    path = "/console/organizations/{org}/products/{product}",
+    tag = "console-products",
+    summary = "Delete a product with its profiles and their assignments",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("product" = i64, Path, description = "Numeric product id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn delete_product(
     State(state): State<AppState>,
     p: Principal,
@@ -203,6 +275,23 @@ pub async fn delete_product(
 }
 
 /// `GET /products/{id}/profiles`.
+#[utoipa::path(
+    get,
+    path = "/console/organizations/{org}/products/{product}/profiles",
+    tag = "console-products",
+    summary = "List a product's profiles",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("product" = i64, Path, description = "Numeric product id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The profiles.", body = Vec<ProfileBody>),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn list_profiles(
     State(state): State<AppState>,
     p: Principal,
@@ -222,6 +311,27 @@ pub async fn list_profiles(
 }
 
 /// `POST /products/{id}/profiles`.
+#[utoipa::path(
+    post,
+    path = "/console/organizations/{org}/products/{product}/profiles",
+    tag = "console-products",
+    summary = "Create a product profile",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("product" = i64, Path, description = "Numeric product id.")),
+    request_body(content = CreateProfile, content_type = "application/json"),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 201, description = "The profile.", body = ProfileBody),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 409, description = "`conflict`: the name is taken", body = ConsoleErrorBody),
+        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn create_profile(
     State(state): State<AppState>,
     p: Principal,
@@ -265,6 +375,23 @@ pub async fn create_profile(
 }
 
 /// `GET /products/{id}/profiles/{profile}`.
+#[utoipa::path(
+    get,
+    path = "/console/organizations/{org}/products/{product}/profiles/{profile}",
+    tag = "console-products",
+    summary = "Show a product profile",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("product" = i64, Path, description = "Numeric product id."), ("profile" = i64, Path, description = "Numeric product profile id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The profile.", body = ProfileBody),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn get_profile(
     State(state): State<AppState>,
     p: Principal,
@@ -279,6 +406,26 @@ pub async fn get_profile(
 
 /// `PUT /products/{id}/profiles/{profile}/services`: takes effect on the next request of every
 /// assigned credential (groups are resolved per request).
+#[utoipa::path(
+    put,
+    path = "/console/organizations/{org}/products/{product}/profiles/{profile}/services",
+    tag = "console-products",
+    summary = "Replace the services a profile enables",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("product" = i64, Path, description = "Numeric product id."), ("profile" = i64, Path, description = "Numeric product profile id.")),
+    request_body(content = SetServices, content_type = "application/json"),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The profile as updated; applies to the next request of every assigned credential.", body = ProfileBody),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
+        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn set_services(
     State(state): State<AppState>,
     p: Principal,
@@ -306,6 +453,23 @@ pub async fn set_services(
 }
 
 /// `DELETE /products/{id}/profiles/{profile}`.
+#[utoipa::path(
+    delete,
+    path = "/console/organizations/{org}/products/{product}/profiles/{profile}",
+    tag = "console-products",
+    summary = "Delete a product profile",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("product" = i64, Path, description = "Numeric product id."), ("profile" = i64, Path, description = "Numeric product profile id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn delete_profile(
     State(state): State<AppState>,
     p: Principal,
@@ -326,6 +490,23 @@ pub async fn delete_profile(
 }
 
 /// `GET /credentials/{id}/profiles`: admins, or the credential itself.
+#[utoipa::path(
+    get,
+    path = "/console/organizations/{org}/credentials/{cred}/profiles",
+    tag = "console-products",
+    summary = "The profiles a credential is assigned to (admins, or the credential itself)",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("cred" = i64, Path, description = "Numeric credential id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The profiles.", body = Vec<ProfileBody>),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn credential_profiles(
     State(state): State<AppState>,
     p: Principal,
@@ -399,6 +580,23 @@ async fn assignment(
 }
 
 /// `PUT /credentials/{id}/profiles/{profile}`: assign (idempotent, 204).
+#[utoipa::path(
+    put,
+    path = "/console/organizations/{org}/credentials/{cred}/profiles/{profile}",
+    tag = "console-products",
+    summary = "Assign a credential to a profile (idempotent)",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("cred" = i64, Path, description = "Numeric credential id."), ("profile" = i64, Path, description = "Numeric product profile id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 204, description = "Assigned."),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn assign(
     State(state): State<AppState>,
     p: Principal,
@@ -408,6 +606,23 @@ pub async fn assign(
 }
 
 /// `DELETE /credentials/{id}/profiles/{profile}`: unassign (204).
+#[utoipa::path(
+    delete,
+    path = "/console/organizations/{org}/credentials/{cred}/profiles/{profile}",
+    tag = "console-products",
+    summary = "Unassign a credential from a profile",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("cred" = i64, Path, description = "Numeric credential id."), ("profile" = i64, Path, description = "Numeric product profile id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 204, description = "Unassigned."),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn unassign(
     State(state): State<AppState>,
     p: Principal,

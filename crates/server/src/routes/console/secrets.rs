@@ -16,7 +16,9 @@ use latchkey_core::credentials::{Credential, StoredSecret};
 use latchkey_core::ids::{OrgId, generate_secret_uuid};
 use latchkey_core::secret::ClientSecret;
 use latchkey_core::time::ims_date_string;
-use latchkey_proto::console::{NewSecret, SecretInfo, SecretList, SecretUsageInfo};
+use latchkey_proto::console::{
+    ConsoleErrorBody, NewSecret, SecretInfo, SecretList, SecretUsageInfo,
+};
 use serde_json::json;
 
 use super::auth::Principal;
@@ -105,6 +107,24 @@ fn info(state: &AppState, s: &StoredSecret) -> SecretInfo {
 }
 
 /// `GET .../secrets`.
+#[utoipa::path(
+    get,
+    path = "/console/organizations/{org}/credentials/{cred}/secrets",
+    operation_id = "list_secrets",
+    tag = "console-secrets",
+    summary = "List a credential's client secrets (never their values)",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("cred" = i64, Path, description = "Numeric credential id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 200, description = "The secrets, oldest first.", body = SecretList),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     p: Principal,
@@ -119,6 +139,25 @@ pub async fn list(
 }
 
 /// `POST .../secrets`: 201 with the plaintext, once.
+#[utoipa::path(
+    post,
+    path = "/console/organizations/{org}/credentials/{cred}/secrets",
+    operation_id = "add_secret",
+    tag = "console-secrets",
+    summary = "Add a client secret (the value is shown once)",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("cred" = i64, Path, description = "Numeric credential id.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 201, description = "The new secret, in plaintext: the only time it is shown.", body = NewSecret),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 409, description = "`secret_limit_reached`: delete an unused secret first", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn add(
     State(state): State<AppState>,
     p: Principal,
@@ -160,6 +199,25 @@ pub async fn add(
 }
 
 /// `DELETE .../secrets/{uuid}`: 204.
+#[utoipa::path(
+    delete,
+    path = "/console/organizations/{org}/credentials/{cred}/secrets/{uuid}",
+    operation_id = "delete_secret",
+    tag = "console-secrets",
+    summary = "Delete a client secret",
+    params(("org" = String, Path, description = "Organization id (`<24 hex>@AdobeOrg`)."), ("cred" = i64, Path, description = "Numeric credential id."), ("uuid" = String, Path, description = "Secret uuid, from the secret listing.")),
+    security(("bearer" = [], "api_key" = [])),
+    responses(
+        (status = 204, description = "Deleted. Tokens it obtained stay valid (use revoke_tokens)."),
+        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
+        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
+        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
+        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
+        (status = 409, description = "`last_secret`: the credential's only secret; add a new one first", body = ConsoleErrorBody),
+        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
+        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     p: Principal,
