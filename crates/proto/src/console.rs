@@ -278,3 +278,15 @@ pub struct SetServices {
     /// The services the profile enables from now on.
     pub services: Vec<String>,
 }
+
+/// An organization.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrganizationBody {
+    /// Organization id (`<24 hex>@AdobeOrg`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Creation, ms as a string.
+    pub created_at: String,
+}

@@ -607,3 +607,34 @@ async fn bad_bodies_get_clear_4xx_never_5xx() {
     .await;
     assert_console_error(&r, 400, "invalid_request");
 }
+
+#[tokio::test]
+async fn organizations_are_visible_to_their_own_credentials_only() {
+    let s = TestServer::start().await;
+    let admin = admin_token(&s).await;
+    let list = console(&s, Method::GET, "/console/organizations", &admin, None).await;
+    assert_eq!(list.status, 200, "{}", list.text);
+    assert_eq!(list.json[0]["id"], s.dev.org_id.as_str());
+    assert_eq!(list.json[0]["name"], "Default Organization");
+    let demo = s.dev.credentials.oauth_server_to_server.clone();
+    let own = token_for(&s, &demo.client_id, &demo.client_secret, "openid").await;
+    let one = console(
+        &s,
+        Method::GET,
+        &format!("/console/organizations/{}", s.dev.org_id),
+        &own,
+        None,
+    )
+    .await;
+    assert_eq!(one.status, 200, "{}", one.text);
+    assert_eq!(one.json["id"], s.dev.org_id.as_str());
+    let other = console(
+        &s,
+        Method::GET,
+        "/console/organizations/ABCDEF0123456789ABCDEF01@AdobeOrg",
+        &own,
+        None,
+    )
+    .await;
+    assert_console_error(&other, 403, "forbidden");
+}

@@ -18,8 +18,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use latchkey_proto::console::{
     AuditEntryBody, AuditPage, ConsoleErrorBody, CreateCredential, CreateProduct, CreateProfile,
-    CreateProject, CreatedCredential, CredentialBody, NewSecret, ProductBody, ProfileBody,
-    ProjectBody, SecretInfo, SecretList, SecretUsageInfo, SetServices, TokensRevoked,
+    CreateProject, CreatedCredential, CredentialBody, NewSecret, OrganizationBody, ProductBody,
+    ProfileBody, ProjectBody, SecretInfo, SecretList, SecretUsageInfo, SetServices, TokensRevoked,
     UpdateCredential,
 };
 use latchkey_proto::ims::{OAuthError, TokenResponse, ValidateTokenResponse};
@@ -100,6 +100,8 @@ An unknown path answers 404 `{\"error\": \"not_found\", \"error_description\"}`.
         health::ready,
         health::metrics,
         openapi_json,
+        console::organizations::list,
+        console::organizations::get,
         console::secrets::list,
         console::secrets::add,
         console::secrets::delete,
@@ -132,6 +134,7 @@ An unknown path answers 404 `{\"error\": \"not_found\", \"error_description\"}`.
         IntrospectionResponse,
         ServerMetadata,
         ConsoleErrorBody,
+        OrganizationBody,
         SecretUsageInfo,
         SecretInfo,
         SecretList,

@@ -6,6 +6,7 @@
 //!
 //! | route | handler |
 //! |---|---|
+//! | `GET /console/organizations`, `GET /console/organizations/{org}` | [`organizations`] |
 //! | `GET/POST /console/organizations/{org}/credentials/{id}/secrets` | [`secrets::list`], [`secrets::add`] |
 //! | `DELETE /console/organizations/{org}/credentials/{id}/secrets/{uuid}` | [`secrets::delete`] |
 //! | `GET/POST /console/organizations/{org}/projects` | [`credentials::list_projects`], [`credentials::create_project`] |
@@ -23,6 +24,7 @@ pub mod auth;
 pub mod body;
 pub mod credentials;
 pub mod error;
+pub mod organizations;
 pub mod products;
 pub mod secrets;
 
@@ -38,6 +40,8 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     let base = "/console/organizations/{org}";
     Router::new()
+        .route("/console/organizations", get(organizations::list))
+        .route("/console/organizations/{org}", get(organizations::get))
         .route(
             &format!("{base}/credentials/{{cred}}/secrets"),
             get(secrets::list).post(secrets::add),
