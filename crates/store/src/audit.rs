@@ -18,6 +18,21 @@ const DEFAULT_LIMIT: u32 = 100;
 /// Most entries one listing returns.
 const MAX_LIMIT: u32 = 1000;
 
+/// Ends a change that touched `affected` rows: none means the addressed record does not exist
+/// (`NotFound`; dropping the transaction rolls it back), otherwise the audit entry is written and
+/// the transaction commits.
+pub(crate) async fn commit_audited(
+    mut tx: sqlx::Transaction<'_, sqlx::Any>,
+    affected: u64,
+    entry: &AuditEntry,
+) -> Result<(), StoreError> {
+    if affected == 0 {
+        return Err(StoreError::NotFound);
+    }
+    record(&mut tx, entry).await?;
+    tx.commit().await.map_err(db_err)
+}
+
 /// Writes `entry` on `conn`, which must be the transaction of the change it records, so the
 /// change and its record commit (or roll back) together.
 pub(crate) async fn record(conn: &mut AnyConnection, entry: &AuditEntry) -> Result<(), StoreError> {

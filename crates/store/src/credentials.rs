@@ -12,7 +12,7 @@ use latchkey_core::store::{CredentialStore, StoreError};
 use latchkey_core::time::UnixMillis;
 
 use crate::SqlStore;
-use crate::audit::record;
+use crate::audit::{commit_audited, record};
 use crate::errors::{db_err, is_foreign_key_violation};
 use crate::rows::{self, credential_columns, flag_value, get, secret_columns};
 use crate::secrets::insert_secret;
@@ -157,12 +157,7 @@ impl CredentialStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        record(&mut tx, audit).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(())
+        commit_audited(tx, done.rows_affected(), audit).await
     }
 
     async fn rename_credential(
@@ -184,12 +179,7 @@ impl CredentialStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        record(&mut tx, audit).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(())
+        commit_audited(tx, done.rows_affected(), audit).await
     }
 
     async fn delete_credential(&self, id: i64, audit: &AuditEntry) -> Result<(), StoreError> {
@@ -240,11 +230,6 @@ impl CredentialStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        record(&mut tx, audit).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(())
+        commit_audited(tx, done.rows_affected(), audit).await
     }
 }

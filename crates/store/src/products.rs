@@ -23,7 +23,7 @@ use latchkey_core::time::UnixMillis;
 use sqlx::any::AnyRow;
 
 use crate::SqlStore;
-use crate::audit::record;
+use crate::audit::{commit_audited, record};
 use crate::errors::{db_err, is_foreign_key_violation};
 use crate::rows::{get, millis};
 
@@ -297,12 +297,7 @@ impl ProductStore for SqlStore {
             .execute(&mut *tx)
             .await
             .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        record(&mut tx, audit).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(())
+        commit_audited(tx, done.rows_affected(), audit).await
     }
 
     async fn delete_profile(&self, id: i64, audit: &AuditEntry) -> Result<(), StoreError> {
@@ -384,12 +379,7 @@ impl ProductStore for SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db_err)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        record(&mut tx, audit).await?;
-        tx.commit().await.map_err(db_err)?;
-        Ok(())
+        commit_audited(tx, done.rows_affected(), audit).await
     }
 
     async fn credential_profiles(

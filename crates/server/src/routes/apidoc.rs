@@ -29,7 +29,7 @@ use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, Http, HttpAuthScheme, HttpBuilder, SecurityScheme,
 };
 use utoipa::openapi::{License, PathItem};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::{console, discovery, health, introspection, revocation, token};
@@ -249,6 +249,66 @@ impl Modify for Aliases {
             openapi.paths.paths.insert((*alias).to_owned(), item);
         }
     }
+}
+
+/// The error answers every console operation can give (each handler adds its own 409s).
+#[derive(IntoResponses)]
+pub enum ConsoleErrors {
+    /// `invalid_request`: malformed id, JSON body or query
+    #[response(status = 400)]
+    BadRequest(ConsoleErrorBody),
+    /// `invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)
+    #[response(status = 401)]
+    Unauthorized(ConsoleErrorBody),
+    /// `missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`
+    #[response(status = 403)]
+    Forbidden(ConsoleErrorBody),
+    /// `not_found`
+    #[response(status = 404)]
+    NotFound(ConsoleErrorBody),
+    /// `internal`: a bug; report the `x-debug-id`
+    #[response(status = 500)]
+    Internal(ConsoleErrorBody),
+    /// `unavailable`: the database does not answer; nothing was changed (`Retry-After`)
+    #[response(status = 503)]
+    Unavailable(ConsoleErrorBody),
+}
+
+/// The extra answers of console operations that take a JSON body.
+#[derive(IntoResponses)]
+pub enum JsonBodyErrors {
+    /// `payload_too_large`: body over 64 KiB
+    #[response(status = 413)]
+    TooLarge(ConsoleErrorBody),
+    /// `unsupported_media_type`: send `application/json`
+    #[response(status = 415)]
+    MediaType(ConsoleErrorBody),
+}
+
+/// The error answers every IMS POST endpoint can give (401 and 429 are added where they apply).
+#[derive(IntoResponses)]
+pub enum ImsErrors {
+    /// `invalid_request` (missing or repeated parameter, two authentication methods, `client_secret` in the URL, `org_id` of another organization), `invalid_client` (unknown client id, wrong secret, disabled credential), `unauthorized_client`, `invalid_scope`, `unsupported_grant_type`
+    #[response(status = 400)]
+    BadRequest(OAuthError),
+    /// `invalid_request`: only POST (`Allow: POST`)
+    #[response(status = 405)]
+    Method(OAuthError),
+    /// `invalid_request`: the body was not sent in time
+    #[response(status = 408)]
+    Timeout(OAuthError),
+    /// `invalid_request`: the body is too large
+    #[response(status = 413)]
+    TooLarge(OAuthError),
+    /// `invalid_request`: use `application/x-www-form-urlencoded` or `multipart/form-data`
+    #[response(status = 415)]
+    MediaType(OAuthError),
+    /// `server_error`: a bug; report the `x-debug-id`
+    #[response(status = 500)]
+    Internal(OAuthError),
+    /// `temporarily_unavailable`: the database does not answer (`Retry-After`)
+    #[response(status = 503)]
+    Unavailable(OAuthError),
 }
 
 /// Parameters of `POST /ims/token/v1..v4`, in the query or the body (urlencoded or multipart).

@@ -188,15 +188,9 @@ fn token_json(body: &TokenResponse) -> Response {
     security((), ("client_basic" = [])),
     responses(
         (status = 200, description = "The token (`expires_in` in seconds); `Cache-Control: no-store`.", body = TokenResponse),
-        (status = 400, description = "`invalid_request` (missing or repeated parameter, two authentication methods, `client_secret` in the URL, `org_id` of another organization), `invalid_client` (unknown client id, wrong secret, disabled credential), `unauthorized_client`, `invalid_scope`, `unsupported_grant_type`", body = OAuthError),
         (status = 401, description = "`invalid_client` with HTTP Basic (`WWW-Authenticate: Basic`)", body = OAuthError),
-        (status = 405, description = "`invalid_request`: only POST (`Allow: POST`)", body = OAuthError),
-        (status = 408, description = "`invalid_request`: the body was not sent in time", body = OAuthError),
-        (status = 413, description = "`invalid_request`: the body is too large", body = OAuthError),
-        (status = 415, description = "`invalid_request`: use `application/x-www-form-urlencoded` or `multipart/form-data`", body = OAuthError),
         (status = 429, description = "`too_many_requests`: token budget exceeded or too many failed authentications (`Retry-After`)", body = OAuthError),
-        (status = 500, description = "`server_error`: a bug; report the `x-debug-id`", body = OAuthError),
-        (status = 503, description = "`temporarily_unavailable`: the database does not answer (`Retry-After`)", body = OAuthError),
+        crate::routes::apidoc::ImsErrors,
     )
 )]
 pub async fn token(

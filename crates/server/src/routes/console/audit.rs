@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use latchkey_core::audit::{AuditAction, AuditFilter};
 use latchkey_core::time::UnixMillis;
-use latchkey_proto::console::{AuditEntryBody, AuditPage, ConsoleErrorBody};
+use latchkey_proto::console::{AuditEntryBody, AuditPage};
 use serde::Deserialize;
 
 use super::auth::Principal;
@@ -46,12 +46,7 @@ pub struct AuditQuery {
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "One page of entries; pass `next_before` as `before` for the next.", body = AuditPage),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn list(

@@ -71,12 +71,7 @@ fn check_name(name: &str) -> Result<String, ConsoleError> {
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The projects.", body = Vec<ProjectBody>),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn list_projects(
@@ -100,15 +95,9 @@ pub async fn list_projects(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 201, description = "The project.", body = ProjectBody),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
         (status = 409, description = "`conflict`: the name is taken", body = ConsoleErrorBody),
-        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
-        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
+        crate::routes::apidoc::JsonBodyErrors,
     )
 )]
 pub async fn create_project(
@@ -142,15 +131,9 @@ pub async fn create_project(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 201, description = "The credential and its first client secret, shown once.", body = CreatedCredential),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
         (status = 409, description = "`conflict`: a value is taken", body = ConsoleErrorBody),
-        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
-        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
+        crate::routes::apidoc::JsonBodyErrors,
     )
 )]
 pub async fn create_credential(
@@ -202,12 +185,7 @@ pub async fn create_credential(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The credentials of the organization.", body = Vec<CredentialBody>),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn list_credentials(
@@ -230,12 +208,7 @@ pub async fn list_credentials(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The credential.", body = CredentialBody),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn get_credential(
@@ -267,15 +240,9 @@ pub async fn get_credential(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The credential as updated.", body = CredentialBody),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
         (status = 409, description = "`conflict`: a credential cannot disable itself", body = ConsoleErrorBody),
-        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
-        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
+        crate::routes::apidoc::JsonBodyErrors,
     )
 )]
 pub async fn update_credential(
@@ -336,13 +303,8 @@ pub async fn update_credential(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
         (status = 409, description = "`conflict`: a credential cannot delete itself", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn delete_credential(
@@ -381,12 +343,7 @@ pub async fn delete_credential(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "Tokens created before `revoked_before` are refused from now on, on every node.", body = TokensRevoked),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn revoke_tokens(

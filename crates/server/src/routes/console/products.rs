@@ -109,12 +109,7 @@ async fn load_profile(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The products (AEM environments).", body = Vec<ProductBody>),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn list_products(
@@ -145,15 +140,9 @@ pub async fn list_products(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 201, description = "The product, with its bucket host prefixes.", body = ProductBody),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
         (status = 409, description = "`conflict`: this program and environment already have a product", body = ConsoleErrorBody),
-        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
-        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
+        crate::routes::apidoc::JsonBodyErrors,
     )
 )]
 pub async fn create_product(
@@ -216,12 +205,7 @@ pub async fn create_product(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The product.", body = ProductBody),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn get_product(
@@ -245,12 +229,7 @@ pub async fn get_product(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn delete_product(
@@ -284,12 +263,7 @@ pub async fn delete_product(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The profiles.", body = Vec<ProfileBody>),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn list_profiles(
@@ -321,15 +295,9 @@ pub async fn list_profiles(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 201, description = "The profile.", body = ProfileBody),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
         (status = 409, description = "`conflict`: the name is taken", body = ConsoleErrorBody),
-        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
-        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
+        crate::routes::apidoc::JsonBodyErrors,
     )
 )]
 pub async fn create_profile(
@@ -384,12 +352,7 @@ pub async fn create_profile(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The profile.", body = ProfileBody),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn get_profile(
@@ -416,14 +379,8 @@ pub async fn get_profile(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The profile as updated; applies to the next request of every assigned credential.", body = ProfileBody),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 413, description = "`payload_too_large`: body over 64 KiB", body = ConsoleErrorBody),
-        (status = 415, description = "`unsupported_media_type`: send `application/json`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
+        crate::routes::apidoc::JsonBodyErrors,
     )
 )]
 pub async fn set_services(
@@ -462,12 +419,7 @@ pub async fn set_services(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn delete_profile(
@@ -499,12 +451,7 @@ pub async fn delete_profile(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The profiles.", body = Vec<ProfileBody>),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn credential_profiles(
@@ -589,12 +536,7 @@ async fn assignment(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 204, description = "Assigned."),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn assign(
@@ -615,12 +557,7 @@ pub async fn assign(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 204, description = "Unassigned."),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn unassign(

@@ -117,12 +117,7 @@ fn info(state: &AppState, s: &StoredSecret) -> SecretInfo {
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 200, description = "The secrets, oldest first.", body = SecretList),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn list(
@@ -149,13 +144,8 @@ pub async fn list(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 201, description = "The new secret, in plaintext: the only time it is shown.", body = NewSecret),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
         (status = 409, description = "`secret_limit_reached`: delete an unused secret first", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn add(
@@ -209,13 +199,8 @@ pub async fn add(
     security(("bearer" = [], "api_key" = [])),
     responses(
         (status = 204, description = "Deleted. Tokens it obtained stay valid (use revoke_tokens)."),
-        (status = 400, description = "`invalid_request`: malformed id, JSON body or query", body = ConsoleErrorBody),
-        (status = 401, description = "`invalid_token`: no bearer token, or invalid, expired or revoked (`WWW-Authenticate: Bearer`)", body = ConsoleErrorBody),
-        (status = 403, description = "`missing_api_key`, `api_key_mismatch`, `forbidden` (another organization or credential, not an admin) or `insufficient_scope`", body = ConsoleErrorBody),
-        (status = 404, description = "`not_found`", body = ConsoleErrorBody),
         (status = 409, description = "`last_secret`: the credential's only secret; add a new one first", body = ConsoleErrorBody),
-        (status = 500, description = "`internal`: a bug; report the `x-debug-id`", body = ConsoleErrorBody),
-        (status = 503, description = "`unavailable`: the database does not answer; nothing was changed (`Retry-After`)", body = ConsoleErrorBody),
+        crate::routes::apidoc::ConsoleErrors,
     )
 )]
 pub async fn delete(
