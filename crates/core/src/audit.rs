@@ -44,6 +44,16 @@ pub enum AuditAction {
     ProfileAssigned,
     /// A credential was removed from a profile.
     ProfileUnassigned,
+    /// An `api.yaml` was deployed to an environment.
+    ApiConfigDeployed,
+    /// An environment's `api.yaml` was removed.
+    ApiConfigDeleted,
+    /// A technical-account user was created by its first call.
+    AemUserCreated,
+    /// A group was granted privileges on a DAM path.
+    AclAdded,
+    /// A grant was removed.
+    AclDeleted,
 }
 
 impl AuditAction {
@@ -67,11 +77,16 @@ impl AuditAction {
             AuditAction::ProfileDeleted => "profile.deleted",
             AuditAction::ProfileAssigned => "profile.assigned",
             AuditAction::ProfileUnassigned => "profile.unassigned",
+            AuditAction::ApiConfigDeployed => "api_config.deployed",
+            AuditAction::ApiConfigDeleted => "api_config.deleted",
+            AuditAction::AemUserCreated => "aem_user.created",
+            AuditAction::AclAdded => "acl.added",
+            AuditAction::AclDeleted => "acl.deleted",
         }
     }
 
     /// Every action, for documentation and filter validation.
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::OrganizationCreated,
         AuditAction::ProjectCreated,
         AuditAction::CredentialCreated,
@@ -89,6 +104,11 @@ impl AuditAction {
         AuditAction::ProfileDeleted,
         AuditAction::ProfileAssigned,
         AuditAction::ProfileUnassigned,
+        AuditAction::ApiConfigDeployed,
+        AuditAction::ApiConfigDeleted,
+        AuditAction::AemUserCreated,
+        AuditAction::AclAdded,
+        AuditAction::AclDeleted,
     ];
 
     /// Parses a stable name.

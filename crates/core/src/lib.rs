@@ -14,8 +14,10 @@
 //! - [`products`]: products (AEM environments), product profiles, services.
 //! - [`provision`]: creating organizations, projects and credentials with fresh ids and secrets.
 //! - [`throttle`]: per-credential token budgets and failed-authentication throttling.
+//! - [`aem`]: the API side: allowlist, technical-account users, groups, ACLs, the DAM.
 //! - [`store`]: the storage ports the domain needs; `latchkey-store` implements them.
 
+pub mod aem;
 pub mod audit;
 pub mod credentials;
 pub mod ids;

@@ -20,6 +20,9 @@ pub enum Tier {
 }
 
 impl Tier {
+    /// Every tier, in order.
+    pub const ALL: [Tier; 3] = [Tier::Author, Tier::Publish, Tier::Preview];
+
     /// Stable name (`author`, `publish`, `preview`), as in `api.yaml`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -35,6 +38,43 @@ impl Tier {
             "author" => Some(Tier::Author),
             "publish" => Some(Tier::Publish),
             "preview" => Some(Tier::Preview),
+            _ => None,
+        }
+    }
+}
+
+/// The type of an AEM environment, as `api.yaml`'s `metadata.envTypes` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum EnvType {
+    /// Development.
+    #[default]
+    Dev,
+    /// Stage.
+    Stage,
+    /// Production.
+    Prod,
+    /// Rapid development environment.
+    Rde,
+}
+
+impl EnvType {
+    /// Stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnvType::Dev => "dev",
+            EnvType::Stage => "stage",
+            EnvType::Prod => "prod",
+            EnvType::Rde => "rde",
+        }
+    }
+
+    /// Parses a stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "dev" => Some(EnvType::Dev),
+            "stage" => Some(EnvType::Stage),
+            "prod" => Some(EnvType::Prod),
+            "rde" => Some(EnvType::Rde),
             _ => None,
         }
     }
@@ -71,11 +111,18 @@ pub struct Product {
     pub environment_id: i64,
     /// Tiers the environment has.
     pub tiers: Vec<Tier>,
+    /// The environment's type (`dev` by default).
+    pub env_type: EnvType,
     /// Creation time.
     pub created_at: UnixMillis,
 }
 
 impl Product {
+    /// The environment label used in messages: `p{program}-e{environment}`.
+    pub fn label(&self) -> String {
+        format!("p{}-e{}", self.program_id, self.environment_id)
+    }
+
     /// The bucket host prefix of a tier: `author-p{program}-e{environment}`.
     pub fn bucket(&self, tier: Tier) -> String {
         format!(
@@ -100,6 +147,8 @@ pub struct NewProduct {
     pub environment_id: i64,
     /// Tiers.
     pub tiers: Vec<Tier>,
+    /// The environment's type.
+    pub env_type: EnvType,
 }
 
 /// A product profile.

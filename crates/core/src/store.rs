@@ -12,6 +12,7 @@
 
 use async_trait::async_trait;
 
+use crate::aem::store::{AemStore, DamStore};
 use crate::audit::{AuditEntry, AuditFilter, AuditRecord};
 use crate::credentials::{
     Credential, NewCredential, Organization, Project, SecretUsage, StoredSecret,
@@ -271,6 +272,8 @@ pub trait Store:
     + MetaStore
     + AuditStore
     + ProductStore
+    + AemStore
+    + DamStore
 {
     /// Checks that the database answers (readiness).
     async fn ping(&self) -> Result<(), StoreError>;

@@ -27,6 +27,38 @@ impl UnixMillis {
     }
 }
 
+/// Calendar fields of an instant (UTC, proleptic Gregorian).
+struct Civil {
+    year: i64,
+    month: i64,
+    day: i64,
+    weekday: usize,
+    seconds_of_day: i64,
+    millis: i64,
+}
+
+fn civil(t: UnixMillis) -> Civil {
+    let millis = t.0.rem_euclid(1000);
+    let secs = t.0.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    // Civil-from-days (H. Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    Civil {
+        year: yoe + era * 400 + i64::from(month <= 2),
+        month,
+        day: doy - (153 * mp + 2) / 5 + 1,
+        weekday: usize::try_from(days.rem_euclid(7)).unwrap_or(0),
+        seconds_of_day: secs.rem_euclid(86_400),
+        millis,
+    }
+}
+
 /// Adobe's human date form, as the I/O Management API writes `created_at_str`:
 /// `Tue, Apr 25 2023 18:48:05.000 UTC`.
 pub fn ims_date_string(t: UnixMillis) -> String {
@@ -34,33 +66,52 @@ pub fn ims_date_string(t: UnixMillis) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let ms = t.0.rem_euclid(1000);
-    let secs = t.0.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
-    let sod = secs.rem_euclid(86_400);
-    // Civil-from-days (H. Hinnant), proleptic Gregorian calendar.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let weekday = DAYS[usize::try_from(days.rem_euclid(7)).unwrap_or(0)];
-    let month_name = MONTHS[usize::try_from(month - 1).unwrap_or(0)];
+    let c = civil(t);
+    let sod = c.seconds_of_day;
     format!(
-        "{weekday}, {month_name} {day} {year} {:02}:{:02}:{:02}.{ms:03} UTC",
+        "{}, {} {} {} {:02}:{:02}:{:02}.{:03} UTC",
+        DAYS[c.weekday],
+        MONTHS[usize::try_from(c.month - 1).unwrap_or(0)],
+        c.day,
+        c.year,
         sod / 3600,
         (sod % 3600) / 60,
-        sod % 60
+        sod % 60,
+        c.millis
+    )
+}
+
+/// RFC 3339 in UTC with milliseconds: `2023-04-25T18:48:05.000Z` (AEM's `repo:createDate`).
+pub fn rfc3339(t: UnixMillis) -> String {
+    let c = civil(t);
+    let sod = c.seconds_of_day;
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        c.year,
+        c.month,
+        c.day,
+        sod / 3600,
+        (sod % 3600) / 60,
+        sod % 60,
+        c.millis
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_strings() {
+        assert_eq!(
+            rfc3339(UnixMillis(1_682_448_485_007)),
+            "2023-04-25T18:48:05.007Z"
+        );
+        assert_eq!(
+            rfc3339(UnixMillis(951_782_400_000)),
+            "2000-02-29T00:00:00.000Z"
+        );
+    }
 
     #[test]
     fn ims_date_strings_match_adobe_examples() {

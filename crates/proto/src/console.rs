@@ -216,6 +216,9 @@ pub struct ProductBody {
     pub tiers: Vec<String>,
     /// Bucket host prefix per tier, e.g. `author-p1-e1`.
     pub buckets: Vec<String>,
+    /// Environment type: `dev`, `stage`, `prod` or `rde` (matched against api.yaml `envTypes`).
+    #[serde(default = "default_env_type")]
+    pub env_type: String,
     /// Creation, ms as a string.
     pub created_at: String,
 }
@@ -234,6 +237,13 @@ pub struct CreateProduct {
     /// Tiers; default `["author", "publish", "preview"]`.
     #[serde(default)]
     pub tiers: Option<Vec<String>>,
+    /// Environment type: `dev` (default), `stage`, `prod` or `rde`.
+    #[serde(default)]
+    pub env_type: Option<String>,
+}
+
+fn default_env_type() -> String {
+    "dev".to_owned()
 }
 
 /// A product profile.

@@ -43,6 +43,35 @@ pub struct Config {
     pub cluster: ClusterConfig,
     /// Logging.
     pub log: LogConfig,
+    /// The API side (AEM authorization chain and Assets API).
+    pub aem: AemConfig,
+}
+
+/// `[aem]`
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AemConfig {
+    /// Bucket served when the Host names none (e.g. `author-p1-e1`); empty = the only
+    /// environment, when there is exactly one.
+    pub default_environment: String,
+    /// Directory of asset binaries; empty = `<data_dir>/blobs`.
+    pub blob_dir: String,
+    /// Directory of `api.yaml` files deployed at start-up (`p<P>-e<E>.yaml` or
+    /// `p<P>-e<E>/api.yaml`); empty = none.
+    pub config_dir: String,
+    /// Largest asset upload, in bytes.
+    pub max_upload_bytes: u64,
+}
+
+impl Default for AemConfig {
+    fn default() -> Self {
+        Self {
+            default_environment: String::new(),
+            blob_dir: String::new(),
+            config_dir: String::new(),
+            max_upload_bytes: 10 * 1024 * 1024 * 1024,
+        }
+    }
 }
 
 /// `[tokens]`
@@ -121,6 +150,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             cluster: ClusterConfig::default(),
             log: LogConfig::default(),
+            aem: AemConfig::default(),
         }
     }
 }
@@ -211,6 +241,12 @@ fn describe(path: &str) -> &'static str {
         "cluster.usage_flush_secs" => "how often secret last_used_at updates are written",
         "log.level" => "error, warn, info, debug, trace or a tracing filter",
         "log.format" => "text or json",
+        "aem.default_environment" => {
+            "bucket (author-p1-e1) served when the Host names none; empty = the only environment"
+        }
+        "aem.blob_dir" => "directory of asset binaries; empty = <data_dir>/blobs",
+        "aem.config_dir" => "directory of api.yaml files (p<P>-e<E>.yaml) deployed at start-up",
+        "aem.max_upload_bytes" => "largest asset upload in bytes",
         _ => "",
     }
 }
@@ -306,6 +342,12 @@ impl Config {
 
     /// Checks values that parse but make no sense.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        let env = &self.aem.default_environment;
+        if !env.is_empty() && crate::aem::environment::Bucket::parse(env).is_none() {
+            return Err(ConfigError(format!(
+                "aem.default_environment = {env:?} is not a bucket: write it as author-p<program>-e<environment> (or publish-/preview-)"
+            )));
+        }
         if self.listen.parse::<SocketAddr>().is_err() {
             return Err(ConfigError(format!(
                 "listen = {:?} is not HOST:PORT with an IP address (for example 127.0.0.1:8080 or 0.0.0.0:8080)",
@@ -371,6 +413,15 @@ impl Config {
             self.data_dir.join("master.key")
         } else {
             PathBuf::from(&self.master_key_file)
+        }
+    }
+
+    /// The blob directory.
+    pub fn effective_blob_dir(&self) -> PathBuf {
+        if self.aem.blob_dir.is_empty() {
+            self.data_dir.join("blobs")
+        } else {
+            PathBuf::from(&self.aem.blob_dir)
         }
     }
 }

@@ -10,11 +10,15 @@
 //! - [`keyring`], [`cache`], [`usage`], [`metrics`], [`clock`]: the supporting machinery.
 //! - [`bootstrap`]: the first start's organization and admin credential.
 //! - [`dev`]: dev-mode seeding and the `dev-credentials.json` file.
+//! - [`aem`]: the API side's authorization chain, caches, errors and binary store (the
+//!   Assets and Folders handlers are in [`routes`]).
+//! - [`ttl`]: the expiring map the per-node caches are built on.
 //! - [`serve`]: the accept loop with read timeouts and graceful shutdown.
 //!
 //! Use: [`Server::start`] on a bound listener, then [`Server::run`] until shutdown. Tests bind
 //! `127.0.0.1:0` and drive the same code.
 
+pub mod aem;
 pub mod bootstrap;
 pub mod cache;
 pub mod clock;
@@ -28,6 +32,7 @@ pub mod routes;
 pub mod serve;
 pub mod startup;
 pub mod state;
+pub mod ttl;
 pub mod usage;
 
 use std::future::Future;
@@ -93,6 +98,9 @@ impl Server {
         )
         .await?;
         let limits = &config.limits;
+        let blobs =
+            aem::blobs::Blobs::local(&config.effective_blob_dir()).map_err(StartError::Files)?;
+        let cache_ttl = Duration::from_millis(config.cluster.credential_cache_ms);
         let state = AppState(Arc::new(Inner {
             issuer: issuer.clone(),
             hasher: SecretHasher::new(master.pepper()),
@@ -108,9 +116,9 @@ impl Server {
                 failures_per_client: limits.failed_auth_per_client_per_minute,
                 window_ms: 60_000,
             }),
-            credentials: CredentialCache::new(Duration::from_millis(
-                config.cluster.credential_cache_ms,
-            )),
+            credentials: CredentialCache::new(cache_ttl),
+            aem: aem::cache::AemCache::new(cache_ttl),
+            blobs,
             usage: UsageRecorder::default(),
             metrics: Metrics::default(),
             keys,
@@ -124,6 +132,11 @@ impl Server {
         } else {
             None
         };
+        if !state.config.aem.config_dir.is_empty() {
+            let dir = std::path::PathBuf::from(&state.config.aem.config_dir);
+            let changed = aem::config_dir::deploy_all(&state, &dir, state.clock.now()).await?;
+            tracing::info!(dir = %dir.display(), changed, "api.yaml files deployed from aem.config_dir");
+        }
         tracing::info!(%addr, issuer = %state.issuer, database = state.store.backend_name(), "latchkey ready");
         Ok(Self {
             listener,

@@ -7,6 +7,8 @@ use latchkey_core::store::Store;
 use latchkey_core::throttle::Throttle;
 use latchkey_core::token::client_credentials::TokenSettings;
 
+use crate::aem::blobs::Blobs;
+use crate::aem::cache::AemCache;
 use crate::cache::CredentialCache;
 use crate::clock::Clock;
 use crate::config::Config;
@@ -42,6 +44,10 @@ pub struct Inner {
     pub metrics: Metrics,
     /// Clock.
     pub clock: Clock,
+    /// What the AEM authorization chain caches.
+    pub aem: AemCache,
+    /// Asset binaries.
+    pub blobs: Blobs,
 }
 
 impl std::ops::Deref for AppState {

@@ -29,7 +29,7 @@ pub(crate) fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
 /// (SQLite: `UNIQUE constraint failed: table.column`).
 fn taken_value(d: &dyn DatabaseError) -> &'static str {
     let text = format!("{} {}", d.constraint().unwrap_or_default(), d.message());
-    const KNOWN: [(&str, &str); 9] = [
+    const KNOWN: [(&str, &str); 10] = [
         ("technical_account_id", "technical account id"),
         ("client_id", "client id"),
         ("organizations", "organization id"),
@@ -39,6 +39,7 @@ fn taken_value(d: &dyn DatabaseError) -> &'static str {
         ("meta", "installation setting"),
         ("product_profiles", "profile name"),
         ("products", "product for this program and environment"),
+        ("dam_nodes", "repository path"),
     ];
     KNOWN
         .iter()

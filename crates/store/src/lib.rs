@@ -15,6 +15,9 @@
 //! - `revocations.rs`: revoked access tokens ([`latchkey_core::store::RevocationStore`]).
 //! - `products.rs`: products, product profiles and credential assignments
 //!   ([`latchkey_core::store::ProductStore`]).
+//! - `aem.rs`: deployed `api.yaml` files, technical-account users and group ACLs
+//!   ([`latchkey_core::aem::store::AemStore`]).
+//! - `dam.rs`: folders and assets ([`latchkey_core::aem::store::DamStore`]).
 //! - `meta.rs`: installation facts ([`latchkey_core::store::MetaStore`]).
 //! - `audit.rs`: the audit log ([`latchkey_core::store::AuditStore`]), and the helper every
 //!   mutating call uses to write its entry inside its own transaction.
@@ -27,9 +30,11 @@
 //! client secret) first update the parent credential row, which takes its row lock on
 //! PostgreSQL and the database write lock on SQLite, and only then count.
 
+mod aem;
 mod audit;
 mod connect;
 mod credentials;
+mod dam;
 mod dburl;
 mod errors;
 mod keys;

@@ -17,7 +17,7 @@
 use async_trait::async_trait;
 use latchkey_core::audit::AuditEntry;
 use latchkey_core::ids::OrgId;
-use latchkey_core::products::{NewProduct, NewProfile, Product, ProductProfile, Tier};
+use latchkey_core::products::{EnvType, NewProduct, NewProfile, Product, ProductProfile, Tier};
 use latchkey_core::store::{ProductStore, StoreError};
 use latchkey_core::time::UnixMillis;
 use sqlx::any::AnyRow;
@@ -30,9 +30,10 @@ use crate::rows::{get, millis};
 /// Columns of `products` that [`product`] reads.
 macro_rules! product_columns {
     () => {
-        "id, org_id, name, program_id, environment_id, tiers, created_at"
+        "id, org_id, name, program_id, environment_id, tiers, env_type, created_at"
     };
 }
+pub(crate) use product_columns;
 
 /// Columns of `product_profiles` (aliased `p`) that [`profile`] reads.
 macro_rules! profile_columns {
@@ -72,12 +73,12 @@ fn services_value(services: &[String]) -> String {
     serde_json::Value::from(services.to_vec()).to_string()
 }
 
-fn tier(text: &str, column: &str) -> Result<Tier, StoreError> {
+pub(crate) fn tier(text: &str, column: &str) -> Result<Tier, StoreError> {
     Tier::parse(text)
         .ok_or_else(|| StoreError::Corrupt(format!("column {column}: unknown tier {text:?}")))
 }
 
-fn product(row: &AnyRow) -> Result<Product, StoreError> {
+pub(crate) fn product(row: &AnyRow) -> Result<Product, StoreError> {
     let text: String = get(row, "tiers")?;
     let tiers = text
         .split(',')
@@ -91,6 +92,14 @@ fn product(row: &AnyRow) -> Result<Product, StoreError> {
         program_id: get(row, "program_id")?,
         environment_id: get(row, "environment_id")?,
         tiers: normalized_tiers(&tiers),
+        env_type: {
+            let text: String = get(row, "env_type")?;
+            EnvType::parse(&text).ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "column env_type: unknown environment type {text:?}"
+                ))
+            })?
+        },
         created_at: millis(row, "created_at")?,
     })
 }
@@ -135,8 +144,8 @@ impl ProductStore for SqlStore {
         // Inserts nothing (no row returned) when the organization does not exist; the foreign
         // key covers the remaining race.
         let row = sqlx::query(
-            "INSERT INTO products (org_id, name, program_id, environment_id, tiers, created_at) \
-             SELECT id, $2, $3, $4, $5, $6 FROM organizations WHERE id = $1 \
+            "INSERT INTO products (org_id, name, program_id, environment_id, tiers, created_at, env_type) \
+             SELECT id, $2, $3, $4, $5, $6, $7 FROM organizations WHERE id = $1 \
              RETURNING id",
         )
         .bind(new.org_id.as_str())
@@ -145,6 +154,7 @@ impl ProductStore for SqlStore {
         .bind(new.environment_id)
         .bind(tiers_value(&tiers))
         .bind(now.0)
+        .bind(new.env_type.as_str())
         .fetch_optional(&mut *tx)
         .await
         .map_err(missing_parent_is_not_found)?
@@ -159,6 +169,7 @@ impl ProductStore for SqlStore {
             program_id: new.program_id,
             environment_id: new.environment_id,
             tiers,
+            env_type: new.env_type,
             created_at: now,
         })
     }

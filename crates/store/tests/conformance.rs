@@ -123,7 +123,7 @@ mod cases {
     };
     use latchkey_core::ids::{ClientId, OrgId, TechnicalAccountId};
     use latchkey_core::keys::{KeyState, SigningAlg, StoredKey};
-    use latchkey_core::products::{NewProduct, NewProfile, Product, ProductProfile, Tier};
+    use latchkey_core::products::{EnvType, NewProduct, NewProfile, Product, ProductProfile, Tier};
     use latchkey_core::scope::ScopeList;
     use latchkey_core::secret::SecretHash;
     use latchkey_core::store::{
@@ -1994,6 +1994,7 @@ mod cases {
             program_id,
             environment_id,
             tiers: vec![Tier::Author, Tier::Publish],
+            env_type: EnvType::Stage,
         }
     }
 
@@ -3171,7 +3172,7 @@ mod upgrade {
 
     use latchkey_core::audit::{Actor, AuditAction, AuditFilter};
     use latchkey_core::ids::{ClientId, OrgId};
-    use latchkey_core::products::{NewProduct, NewProfile, Tier};
+    use latchkey_core::products::{EnvType, NewProduct, NewProfile, Tier};
     use latchkey_core::store::{AuditStore, CredentialStore, OrgStore, ProductStore, SecretStore};
     use latchkey_core::time::UnixMillis;
     use latchkey_store::SqlStore;
@@ -3270,6 +3271,7 @@ mod upgrade {
                     program_id: 1,
                     environment_id: 2,
                     tiers: vec![Tier::Author],
+                    env_type: EnvType::Dev,
                 },
                 UnixMillis(11),
                 &audit,

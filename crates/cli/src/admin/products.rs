@@ -31,6 +31,9 @@ pub enum ProductsCommand {
         /// Tiers, comma-separated (default: author,publish,preview).
         #[arg(long, value_delimiter = ',')]
         tiers: Option<Vec<String>>,
+        /// Environment type: dev (default), stage, prod or rde.
+        #[arg(long = "env-type")]
+        env_type: Option<String>,
     },
     /// Delete a product with its profiles and their assignments.
     #[command(after_help = "Example:\n  latchkey admin products delete 3")]
@@ -155,12 +158,14 @@ pub async fn run_products(s: &Session, cmd: ProductsCommand, json: bool) -> Resu
             program,
             environment,
             tiers,
+            env_type,
         } => {
             let body = CreateProduct {
                 name,
                 program_id: program,
                 environment_id: environment,
                 tiers,
+                env_type,
             };
             let p = s.console.create_product(&s.org, &body).await?;
             if json {

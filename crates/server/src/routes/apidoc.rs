@@ -16,6 +16,10 @@ use std::sync::LazyLock;
 use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use latchkey_proto::aem::{
+    AclBody, AemUserBody, ApiConfigBody, AssetMetadata, CreateAcl, FolderChild, FolderListing,
+    FolderRef, GroupBody, NewFolder, UploadedAsset,
+};
 use latchkey_proto::console::{
     AuditEntryBody, AuditPage, ConsoleErrorBody, CreateCredential, CreateProduct, CreateProfile,
     CreateProject, CreatedCredential, CredentialBody, NewSecret, OrganizationBody, ProductBody,
@@ -32,7 +36,7 @@ use utoipa::openapi::{License, PathItem};
 use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::{console, discovery, health, introspection, revocation, token};
+use super::{aem, console, discovery, health, introspection, revocation, token};
 
 /// Where the document is served.
 pub const OPENAPI_PATH: &str = "/openapi.json";
@@ -126,6 +130,22 @@ An unknown path answers 404 `{\"error\": \"not_found\", \"error_description\"}`.
         console::products::credential_profiles,
         console::products::assign,
         console::products::unassign,
+        console::allowlist::deploy,
+        console::allowlist::get,
+        console::allowlist::delete,
+        console::aem_security::users,
+        console::aem_security::groups,
+        console::aem_security::list_acls,
+        console::aem_security::add_acl,
+        console::aem_security::delete_acl,
+        aem::folders::list,
+        aem::folders::create,
+        aem::folders::delete,
+        aem::assets::upload,
+        aem::assets::delete,
+        aem::assets::get_metadata,
+        aem::assets::patch_metadata,
+        aem::assets::download,
     ),
     components(schemas(
         OAuthError,
@@ -160,6 +180,19 @@ An unknown path answers 404 `{\"error\": \"not_found\", \"error_description\"}`.
         Jwk,
         HealthBody,
         ReadyBody,
+        AssetMetadata,
+        FolderRef,
+        FolderChild,
+        FolderListing,
+        NewFolder,
+        UploadedAsset,
+        ApiConfigBody,
+        AemUserBody,
+        GroupBody,
+        AclBody,
+        CreateAcl,
+        AemProblem,
+        GatewayError,
     )),
     modifiers(&Header, &Aliases),
     tags(
@@ -170,6 +203,9 @@ An unknown path answers 404 `{\"error\": \"not_found\", \"error_description\"}`.
         (name = "console-credentials", description = "Projects and credentials of an organization."),
         (name = "console-products", description = "Products (AEM environments), product profiles and their assignment to credentials."),
         (name = "console-audit", description = "The organization's audit log."),
+        (name = "console-aem", description = "AEM administration per environment: the api.yaml allowlist (config pipeline), technical-account users, groups and ACLs."),
+        (name = "assets", description = "AEM Assets API behind the AEM authorization chain (also served without the /adobe prefix)."),
+        (name = "folders", description = "AEM Folders API behind the AEM authorization chain (also served without the /adobe prefix)."),
     )
 )]
 pub struct ApiDoc;
@@ -272,6 +308,65 @@ pub enum ConsoleErrors {
     /// `unavailable`: the database does not answer; nothing was changed (`Retry-After`)
     #[response(status = 503)]
     Unavailable(ConsoleErrorBody),
+}
+
+/// RFC 7807 problem details of the Assets and Folders APIs; denials add `stage`, `reason` and
+/// `fix`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AemProblem {
+    /// `urn:latchkey:problem:<reason>`: stable per kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The HTTP reason phrase.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong (for allowlist denials it starts with Adobe's message).
+    pub detail: String,
+    /// Denials: `environment`, `allowlist`, `technical_account` or `permission`.
+    pub stage: Option<String>,
+    /// Denials: the stable reason code.
+    pub reason: Option<String>,
+    /// Denials: what to do.
+    pub fix: Option<String>,
+}
+
+/// Adobe's gateway error body, with Latchkey's explanation added.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GatewayError {
+    /// `403000`, `403010`, `401013` or `403003`.
+    pub error_code: String,
+    /// Adobe's message, e.g. `Api Key is invalid`.
+    pub message: String,
+    /// `gateway`.
+    pub stage: String,
+    /// The stable reason code (`api_key_missing`, `token_missing`, `token_invalid`, `token_expired`, `token_revoked`, `credential_revoked`, `api_key_invalid`).
+    pub reason: String,
+    /// What is wrong, precisely.
+    pub explanation: String,
+    /// What to do.
+    pub fix: String,
+}
+
+/// The answers every Assets and Folders API operation can give besides its own. Every
+/// denial also carries `x-latchkey-denial-stage` and `x-latchkey-denial-reason` headers.
+#[derive(IntoResponses)]
+pub enum AemErrors {
+    /// Bad path, id, query or body (`application/problem+json`)
+    #[response(status = 400)]
+    BadRequest(AemProblem),
+    /// Gateway `401013 Oauth token is not valid` (`WWW-Authenticate: Bearer`)
+    #[response(status = 401)]
+    Unauthorized(GatewayError),
+    /// Gateway `403000`/`403010`/`403003` (Adobe's body), or a problem document from the allowlist (`IMS Client ID not allowlisted...`), technical-account or permission stage
+    #[response(status = 403)]
+    Forbidden(AemProblem),
+    /// No such asset, folder or environment
+    #[response(status = 404)]
+    NotFound(AemProblem),
+    /// Storage unavailable; retry
+    #[response(status = 503)]
+    Unavailable(AemProblem),
 }
 
 /// The extra answers of console operations that take a JSON body.

@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use axum::Json;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::response::{IntoResponse, Response};
-use latchkey_core::credentials::CredentialKind;
+use latchkey_core::credentials::{Credential, CredentialKind};
 use latchkey_core::ids::ClientId;
 use latchkey_core::time::UnixMillis;
 use latchkey_core::token::claims::AccessTokenClaims;
@@ -46,6 +46,18 @@ impl Inactive {
     }
 }
 
+/// Whether `c` still stands behind a token with `claims`: enabled, of the token's
+/// organization, and without a "revoke all tokens" after the token was issued.
+pub fn credential_accepts(c: &Credential, claims: &AccessTokenClaims) -> bool {
+    // `created_at` is the issue time in milliseconds: exact, unlike `iat` in seconds.
+    let created = claims
+        .created_at
+        .parse::<i64>()
+        .map(UnixMillis)
+        .unwrap_or(UnixMillis(i64::MIN));
+    c.enabled && created >= c.tokens_revoked_before && c.org_id.as_str() == claims.org
+}
+
 /// Full check of a token at `now`. `Err(None)` means storage failed.
 pub async fn check_token(
     state: &AppState,
@@ -79,15 +91,7 @@ pub async fn check_token(
         .find_credential_for_auth(&client_id)
         .await
         .map_err(unavailable)?;
-    // `created_at` is the issue time in milliseconds: exact, unlike `iat` in seconds.
-    let created = claims
-        .created_at
-        .parse::<i64>()
-        .map(UnixMillis)
-        .unwrap_or(UnixMillis(i64::MIN));
-    let live = found.is_some_and(|(c, _)| {
-        c.enabled && created >= c.tokens_revoked_before && c.org_id.as_str() == claims.org
-    });
+    let live = found.is_some_and(|(c, _)| credential_accepts(&c, &claims));
     if !live {
         return Ok(Err(Inactive::CredentialRevoked));
     }

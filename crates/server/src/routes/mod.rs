@@ -11,8 +11,10 @@
 //! | `GET /.well-known/openid-configuration`, `/.well-known/oauth-authorization-server` | [`discovery::well_known`] |
 //! | `GET /health`, `/ready`, `/metrics` | [`health`] |
 //! | `/console/...` | [`console`] (see its own table) |
+//! | `/adobe/...` (and `/assets`, `/folders`) | [`aem`]: Assets and Folders APIs behind the AEM chain |
 //! | `GET /openapi.json`, `/docs/` | [`apidoc`]: the OpenAPI document and the API reference |
 
+pub mod aem;
 pub mod apidoc;
 pub mod console;
 pub mod discovery;
@@ -57,7 +59,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/metrics", get(health::metrics))
-        .merge(console::routes())
+        .merge(console::routes(state.clone()))
+        .merge(aem::routes())
         .merge(apidoc::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), debug_id))

@@ -55,6 +55,7 @@ async fn revoke_inner(state: &AppState, peer: SocketAddr, req: Request) -> Resul
         tracing::error!(error = %e, "revocation could not be stored");
         ImsError::RevocationUnavailable
     })?;
+    state.aem.forget_token(&claims.jti);
     tracing::info!(client_id = %claims.client_id, jti = %claims.jti, "token revoked");
     Ok(())
 }

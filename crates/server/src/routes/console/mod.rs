@@ -18,7 +18,12 @@
 //! | `GET/POST .../products`, `GET/DELETE .../products/{id}` | [`products`] |
 //! | `GET/POST .../products/{id}/profiles`, `GET/DELETE .../profiles/{profile}`, `PUT .../services` | [`products`] |
 //! | `GET .../credentials/{id}/profiles`, `PUT/DELETE .../credentials/{id}/profiles/{profile}` | [`products::assign`], [`products::unassign`] |
+//! | `GET/PUT/DELETE .../products/{id}/api-config` | [`allowlist`]: the environment's `api.yaml` |
+//! | `GET .../products/{id}/users`, `.../groups` | [`aem_security::users`], [`aem_security::groups`] |
+//! | `GET/POST .../products/{id}/acls`, `DELETE .../acls/{acl}` | [`aem_security`]: grants on DAM paths |
 
+pub mod aem_security;
+pub mod allowlist;
 pub mod audit;
 pub mod auth;
 pub mod body;
@@ -29,6 +34,10 @@ pub mod products;
 pub mod secrets;
 
 use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::routing::{delete, get, post, put};
 use latchkey_core::credentials::Credential;
 use latchkey_core::ids::OrgId;
@@ -37,7 +46,7 @@ use self::error::ConsoleError;
 use crate::state::AppState;
 
 /// The console routes.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
     let base = "/console/organizations/{org}";
     Router::new()
         .route("/console/organizations", get(organizations::list))
@@ -101,6 +110,40 @@ pub fn routes() -> Router<AppState> {
             &format!("{base}/credentials/{{cred}}/profiles/{{profile}}"),
             put(products::assign).delete(products::unassign),
         )
+        .route(
+            &format!("{base}/products/{{product}}/api-config"),
+            get(allowlist::get)
+                .put(allowlist::deploy)
+                .delete(allowlist::delete),
+        )
+        .route(
+            &format!("{base}/products/{{product}}/users"),
+            get(aem_security::users),
+        )
+        .route(
+            &format!("{base}/products/{{product}}/groups"),
+            get(aem_security::groups),
+        )
+        .route(
+            &format!("{base}/products/{{product}}/acls"),
+            get(aem_security::list_acls).post(aem_security::add_acl),
+        )
+        .route(
+            &format!("{base}/products/{{product}}/acls/{{acl}}"),
+            delete(aem_security::delete_acl),
+        )
+        .layer(middleware::from_fn_with_state(state, forget_on_change))
+}
+
+/// After every successful change made through the console, the AEM chain's caches on this
+/// node are emptied, so allowlist, profile and ACL changes apply to the very next request.
+async fn forget_on_change(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let changes = req.method() != Method::GET && req.method() != Method::HEAD;
+    let resp = next.run(req).await;
+    if changes && resp.status().is_success() {
+        state.aem.clear();
+    }
+    resp
 }
 
 /// Parses an organization id from a path.

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use latchkey_core::audit::AuditAction;
 use latchkey_core::ids::OrgId;
 use latchkey_core::products::{
-    NewProduct, NewProfile, Product, ProductProfile, SERVICES, Tier, default_profile_name,
+    EnvType, NewProduct, NewProfile, Product, ProductProfile, SERVICES, Tier, default_profile_name,
     is_service,
 };
 use latchkey_proto::console::{
@@ -32,6 +32,7 @@ fn product_body(p: &Product) -> ProductBody {
         environment_id: p.environment_id,
         tiers: p.tiers.iter().map(|t| t.as_str().to_owned()).collect(),
         buckets: p.tiers.iter().map(|t| p.bucket(*t)).collect(),
+        env_type: p.env_type.as_str().to_owned(),
         created_at: p.created_at.0.to_string(),
     }
 }
@@ -49,7 +50,8 @@ pub fn profile_body(p: &ProductProfile) -> ProfileBody {
     }
 }
 
-fn parse_tier(s: &str) -> Result<Tier, ConsoleError> {
+/// Parses a tier name, or a 400 naming the valid ones.
+pub fn parse_tier(s: &str) -> Result<Tier, ConsoleError> {
     Tier::parse(s).ok_or_else(|| {
         ConsoleError::InvalidRequest(format!(
             "unknown tier {s:?}: use author, publish or preview"
@@ -75,7 +77,12 @@ fn check_services(services: &[String]) -> Result<Vec<String>, ConsoleError> {
     Ok(out)
 }
 
-async fn load_product(state: &AppState, org: &OrgId, id: &str) -> Result<Product, ConsoleError> {
+/// The product `id` of `org`, or 404.
+pub async fn load_product(
+    state: &AppState,
+    org: &OrgId,
+    id: &str,
+) -> Result<Product, ConsoleError> {
     state
         .store
         .get_product(parse_id(id)?)
@@ -171,6 +178,14 @@ pub async fn create_product(
             "tiers must list at least one tier".into(),
         ));
     }
+    let env_type = match req.env_type.as_deref() {
+        None => EnvType::Dev,
+        Some(t) => EnvType::parse(t).ok_or_else(|| {
+            ConsoleError::InvalidRequest(format!(
+                "env_type {t:?} is not an environment type: use dev, stage, prod or rde"
+            ))
+        })?,
+    };
     let name = req.name.trim();
     if name.is_empty() || name.len() > 200 {
         return Err(ConsoleError::InvalidRequest(
@@ -183,6 +198,7 @@ pub async fn create_product(
         program_id: req.program_id,
         environment_id: req.environment_id,
         tiers,
+        env_type,
     };
     let audit = p.actor().entry(
         p.now,
