@@ -18,6 +18,26 @@ pub struct DevCredentials {
     /// was first started without `--dev`: its secret was printed then and is not stored).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub admin: Option<DevAdminCredential>,
+    /// The seeded AEM environment and its sample asset (absent in files written before it
+    /// existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aem: Option<DevAem>,
+}
+
+/// The seeded AEM environment: program 1, environment 1, author tier, with the demo credential
+/// on an "AEM Assets Collaborator Users" profile and listed in its api.yaml.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DevAem {
+    /// Base URL of the Assets and Folders APIs (`{base_url}/adobe/...`); this server.
+    pub base_url: String,
+    /// The bucket (`author-p1-e1`); the server serves it for any Host.
+    pub bucket: String,
+    /// The environment's product id.
+    pub product_id: i64,
+    /// `urn:aaid:aem:<uuid>` of the sample asset.
+    pub sample_asset_id: String,
+    /// Its path.
+    pub sample_asset_path: String,
 }
 
 /// The bootstrap organization admin credential.

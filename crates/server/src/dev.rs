@@ -2,6 +2,9 @@
 //! Server-to-Server credential in the initial organization, write `<data-dir>/dev-credentials.json`
 //! (mode 0600) and print a ready-to-paste curl.
 //!
+//! The AEM side is seeded too ([`crate::dev_aem`]): an environment, a read-only profile, an
+//! api.yaml and a sample asset, listed under `"aem"` in the file.
+//!
 //! Seeding happens once: a marker in the database records it, so restarts keep the data and
 //! print the same credential again from the file.
 
@@ -48,6 +51,9 @@ pub async fn seed(
         }
         return Ok(existing.map(|mut d| {
             d.ims = state.issuer.clone();
+            if let Some(aem) = d.aem.as_mut() {
+                aem.base_url = state.issuer.clone();
+            }
             d
         }));
     }
@@ -70,6 +76,7 @@ pub async fn seed(
         provision::create_credential(store, &state.hasher, &actor, &project, spec, now)
             .await
             .map_err(StartError::store)?;
+    let aem = crate::dev_aem::seed(state, &org_id, &cred, now).await?;
     let dev = DevCredentials {
         ims: state.issuer.clone(),
         org_id: org_id.to_string(),
@@ -89,6 +96,7 @@ pub async fn seed(
             client_secret: b.secret.expose().to_owned(),
             scopes: b.admin.scopes.items().to_vec(),
         }),
+        aem: Some(aem),
     };
     let json = serde_json::to_vec_pretty(&dev).map_err(|e| StartError::Files(e.to_string()))?;
     write_private_file(&path, &json)?;
@@ -103,12 +111,21 @@ pub async fn seed(
 /// The banner printed on stdout in dev mode: where the credentials are and a curl to try.
 pub fn banner(dev: &DevCredentials, data_dir: &Path) -> String {
     let c = &dev.credentials.oauth_server_to_server;
-    format!(
+    let mut text = format!(
         "\nLatchkey dev mode: demo credentials in {file}\n\nGet a token:\n\n  curl -X POST '{ims}/ims/token/v3' \\\n    -H 'Content-Type: application/x-www-form-urlencoded' \\\n    -d 'client_id={id}&client_secret={secret}&grant_type=client_credentials&scope={scopes}'\n",
         file = data_dir.join(DEV_FILE).display(),
         ims = dev.ims,
         id = c.client_id,
         secret = c.client_secret,
         scopes = c.scopes.join(","),
-    )
+    );
+    if let Some(aem) = &dev.aem {
+        text.push_str(&format!(
+            "\nThen read the sample asset's metadata (TOKEN=<access_token from above>):\n\n  curl '{base}/adobe/assets/{asset}/metadata' \\\n    -H \"Authorization: Bearer $TOKEN\" \\\n    -H 'x-api-key: {id}'\n",
+            base = aem.base_url,
+            asset = aem.sample_asset_id,
+            id = c.client_id,
+        ));
+    }
+    text
 }

@@ -24,6 +24,7 @@ pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod dev;
+pub mod dev_aem;
 pub mod error;
 pub mod keyring;
 pub mod metrics;

@@ -106,6 +106,31 @@ fn seed_curl_commands_work_against_a_fresh_dev_server() {
     let body: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(body["token_type"], "bearer", "{body}");
     assert_eq!(body["expires_in"], 86399);
+    // The banner's second curl reads the seeded sample asset with that token, as printed.
+    let meta_cmd: String = r
+        .banner
+        .lines()
+        .skip_while(|l| !l.starts_with("Then read the sample asset"))
+        .skip_while(|l| !l.trim_start().starts_with("curl"))
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim_end_matches('\\').trim().to_owned() + " ")
+        .collect();
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!("{meta_cmd} -s"))
+        .env("TOKEN", body["access_token"].as_str().unwrap())
+        .output()
+        .unwrap();
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(
+        meta["repositoryMetadata"]["repo:path"],
+        "/content/dam/wknd-shared/en/adventures/cycling-southern-utah/adobestock-221043703.jpg",
+        "{meta}"
+    );
+    let aem = &dev_file(dir.path())["aem"];
+    assert_eq!(meta["assetId"], aem["sample_asset_id"]);
+    assert_eq!(aem["bucket"], "author-p1-e1");
 
     let dev = dev_file(dir.path());
     assert_eq!(dev["ims"], r.base.as_str());

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod aem_chain;
 mod binary;
 mod cli_admin;
 mod cli_errors;

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::aem::dam_path::DamPath;
+use crate::aem::store::Repo;
 use crate::products::Tier;
 use crate::time::UnixMillis;
 
@@ -81,6 +82,81 @@ pub struct DamNode {
 }
 
 impl DamNode {
+    /// A new folder (version 1) with a fresh UUID.
+    pub fn new_folder(
+        repo: Repo,
+        path: DamPath,
+        title: Option<String>,
+        by: &str,
+        now: UnixMillis,
+    ) -> Self {
+        let title = title.unwrap_or_else(|| path.name().to_owned());
+        Self::new(
+            repo,
+            path,
+            NodeKind::Folder,
+            Some(title),
+            None,
+            Map::new(),
+            by,
+            now,
+        )
+    }
+
+    /// A new asset (version 1) with a fresh UUID, its binary already stored under
+    /// `binary.blob_key`; `dc:title` defaults to the file name.
+    pub fn new_asset(
+        repo: Repo,
+        uuid: String,
+        path: DamPath,
+        binary: Binary,
+        by: &str,
+        now: UnixMillis,
+    ) -> Self {
+        let mut metadata = Map::new();
+        metadata.insert("dc:title".into(), Value::String(path.name().to_owned()));
+        let mut node = Self::new(
+            repo,
+            path,
+            NodeKind::Asset,
+            None,
+            Some(binary),
+            metadata,
+            by,
+            now,
+        );
+        node.uuid = uuid;
+        node
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        repo: Repo,
+        path: DamPath,
+        kind: NodeKind,
+        title: Option<String>,
+        binary: Option<Binary>,
+        metadata: Map<String, Value>,
+        by: &str,
+        now: UnixMillis,
+    ) -> Self {
+        Self {
+            uuid: uuid::Uuid::new_v4().to_string(),
+            product_id: repo.product_id,
+            tier: repo.tier,
+            title: title.or_else(|| Some(path.name().to_owned())),
+            path,
+            kind,
+            binary,
+            metadata,
+            version: 1,
+            created_at: now,
+            modified_at: now,
+            created_by: by.to_owned(),
+            modified_by: by.to_owned(),
+        }
+    }
+
     /// `urn:aaid:aem:<uuid>`.
     pub fn aaid(&self) -> String {
         format!("{AAID_PREFIX}{}", self.uuid)

@@ -7,12 +7,14 @@
 //! - [`cache`]: what the chain reads, cached per node with a short time-to-live.
 //! - [`problem`]: denials and RFC 7807 problem details.
 //! - [`blobs`]: asset binaries (object_store; local directory by default).
+//! - [`dam_ops`]: DAM writes that span the blob store and the database.
 //! - [`config_dir`]: `api.yaml` files loaded from a directory at start-up.
 
 pub mod blobs;
 pub mod cache;
 pub mod chain;
 pub mod config_dir;
+pub mod dam_ops;
 pub mod environment;
 pub mod gateway;
 pub mod problem;

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use latchkey_core::aem::acl::Privilege;
-use latchkey_core::aem::dam::{Binary, DamNode, NodeKind, apply_metadata_patch, parse_aaid};
+use latchkey_core::aem::dam::{DamNode, NodeKind, apply_metadata_patch, parse_aaid};
 use latchkey_core::aem::dam_path::DamPath;
 use latchkey_core::aem::store::Repo;
 use latchkey_core::store::StoreError;
@@ -21,7 +21,6 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::conditional::{if_match_fails, if_none_match_hits, with_etag};
-use crate::aem::blobs::BlobError;
 use crate::aem::chain::Caller;
 use crate::aem::problem::Problem;
 use crate::state::AppState;
@@ -243,62 +242,26 @@ pub async fn upload(
         .map(|v| v.split(';').next().unwrap_or(v).trim().to_owned())
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "application/octet-stream".into());
-    let uuid = uuid::Uuid::new_v4().to_string();
-    let blob_key = format!(
-        "{}/{}/{uuid}",
-        caller.repo.product_id,
-        caller.repo.tier.as_str()
-    );
     let max = state.config.aem.max_upload_bytes;
-    let size = state
-        .blobs
-        .put_stream(&blob_key, req.into_body().into_data_stream(), max)
-        .await
-        .map_err(|e| match e {
-            BlobError::TooLarge(max) => Problem::TooLarge(max),
-            BlobError::Body(m) => Problem::BadRequest(format!("the upload was interrupted: {m}")),
-            other => {
-                tracing::error!(error = %other, "blob upload failed");
-                Problem::Unavailable
-            }
-        })?;
-    let mut metadata = Map::new();
-    metadata.insert("dc:title".into(), json!(q.name));
-    let node = DamNode {
-        uuid,
-        product_id: caller.repo.product_id,
-        tier: caller.repo.tier,
-        path: path.clone(),
-        kind: NodeKind::Asset,
-        title: Some(q.name.clone()),
-        binary: Some(Binary {
-            blob_key: blob_key.clone(),
-            mime_type: mime_type.clone(),
-            size: i64::try_from(size).unwrap_or(i64::MAX),
-        }),
-        metadata,
-        version: 1,
-        created_at: caller.now,
-        modified_at: caller.now,
-        created_by: caller.user.clone(),
-        modified_by: caller.user.clone(),
-    };
-    if let Err(e) = state.store.create_dam_node(&node).await {
-        // The row was not written: the binary must not linger.
-        let _ = state.blobs.delete(&blob_key).await;
-        return Err(match e {
-            StoreError::NotFound => {
-                Problem::NotFound(format!("the folder {folder} was deleted during the upload"))
-            }
-            other => other.into(),
-        });
-    }
+    let body = req.into_body().into_data_stream();
+    let node = crate::aem::dam_ops::put_asset(
+        &state,
+        caller.repo,
+        path.clone(),
+        mime_type.clone(),
+        body,
+        max,
+        &caller.user,
+        caller.now,
+    )
+    .await?;
+    let size = node.binary.as_ref().map_or(0, |b| b.size);
     let body = UploadedAsset {
         asset_id: node.aaid(),
         path: path.to_string(),
         name: q.name,
         mime_type,
-        size: i64::try_from(size).unwrap_or(i64::MAX),
+        size,
     };
     let mut resp = (StatusCode::CREATED, Json(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/adobe/assets/{}/metadata", node.aaid())) {

@@ -16,7 +16,6 @@ use latchkey_core::aem::store::Repo;
 use latchkey_core::store::StoreError;
 use latchkey_proto::aem::{FolderChild, FolderListing, FolderRef, NewFolder};
 use serde::Deserialize;
-use serde_json::Map;
 
 use crate::aem::chain::Caller;
 use crate::aem::problem::Problem;
@@ -214,21 +213,7 @@ pub async fn create(
     plan.sort_by(|a, b| a.0.cmp(&b.0));
     let mut created = Vec::with_capacity(plan.len());
     for (path, title) in plan {
-        let node = DamNode {
-            uuid: uuid::Uuid::new_v4().to_string(),
-            product_id: caller.repo.product_id,
-            tier: caller.repo.tier,
-            title: Some(title.unwrap_or_else(|| path.name().to_owned())),
-            path: path.clone(),
-            kind: NodeKind::Folder,
-            binary: None,
-            metadata: Map::new(),
-            version: 1,
-            created_at: caller.now,
-            modified_at: caller.now,
-            created_by: caller.user.clone(),
-            modified_by: caller.user.clone(),
-        };
+        let node = DamNode::new_folder(caller.repo, path.clone(), title, &caller.user, caller.now);
         state.store.create_dam_node(&node).await.map_err(|e| match e {
             StoreError::NotFound => Problem::NotFound(format!(
                 "the parent folder of {path} does not exist: create it first (in the same call is fine)"
