@@ -18,13 +18,13 @@ async fn products_profiles_and_assignments() {
         Method::POST,
         &format!("{base}/products"),
         &admin,
-        Some(json!({"name": "WKND", "program_id": 1, "environment_id": 1})),
+        Some(json!({"name": "WKND", "program_id": 5, "environment_id": 5})),
     )
     .await;
     assert_eq!(product.status, 201, "{}", product.text);
     assert_eq!(
         product.json["buckets"],
-        json!(["author-p1-e1", "publish-p1-e1", "preview-p1-e1"])
+        json!(["author-p5-e5", "publish-p5-e5", "preview-p5-e5"])
     );
     let pid = product.json["id"].as_i64().unwrap();
     let dup = console(
@@ -32,7 +32,7 @@ async fn products_profiles_and_assignments() {
         Method::POST,
         &format!("{base}/products"),
         &admin,
-        Some(json!({"name": "again", "program_id": 1, "environment_id": 1})),
+        Some(json!({"name": "again", "program_id": 5, "environment_id": 5})),
     )
     .await;
     assert_eq!(dup.status, 409, "{}", dup.text);
@@ -51,7 +51,7 @@ async fn products_profiles_and_assignments() {
     assert_eq!(profile.status, 201, "{}", profile.text);
     assert_eq!(
         profile.json["name"],
-        "AEM Assets Collaborator Users - author - Program 1 - Environment 1"
+        "AEM Assets Collaborator Users - author - Program 5 - Environment 5"
     );
     assert_eq!(
         profile.json["services"],
@@ -110,7 +110,8 @@ async fn products_profiles_and_assignments() {
         None,
     )
     .await;
-    assert_eq!(mine.json.as_array().unwrap().len(), 1);
+    // The dev seed's collaborator profile, and this one.
+    assert_eq!(mine.json.as_array().unwrap().len(), 2);
     // The credential itself may read its profiles, not change them nor see products.
     let r = post_form(
         &s.url("/ims/token/v3"),
@@ -202,7 +203,9 @@ async fn products_profiles_and_assignments() {
         None,
     )
     .await;
-    assert_eq!(mine.json, json!([]));
+    // Only the dev seed's profile is left.
+    assert_eq!(mine.json.as_array().unwrap().len(), 1, "{}", mine.text);
+    assert_ne!(mine.json[0]["product_id"], json!(pid));
     assert_eq!(
         console(
             &s,

@@ -540,7 +540,7 @@ where
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     //! The document against the router's source: axum cannot list the routes of a `Router`, so
-    //! this reads `routes/mod.rs` and `routes/console/mod.rs` (the one table of routes) and
+    //! this reads `routes/mod.rs`, `routes/console/mod.rs` and `routes/aem/mod.rs` (the tables of routes) and
     //! checks that the set of `(method, path)` they register equals the set of operations in the
     //! document, both ways. The e2e test `openapi` then calls every documented operation on a
     //! running server to show the router really serves it.
@@ -620,6 +620,10 @@ mod tests {
         );
         assert!(console.len() >= 24, "{console:?}");
         routes.extend(console);
+        // The Assets and Folders APIs, documented under /adobe (also served at the root).
+        let aem = registered(include_str!("aem/mod.rs"), "fn api(", "");
+        assert!(aem.len() >= 8, "{aem:?}");
+        routes.extend(aem.into_iter().map(|(m, p)| (m, format!("/adobe{p}"))));
         // Served by apidoc itself.
         routes.insert(("GET".into(), OPENAPI_PATH.into()));
         assert!(routes.len() >= 39, "{routes:?}");

@@ -99,6 +99,7 @@ fn bad(e: impl std::fmt::Display) -> Problem {
     get,
     path = "/adobe/folders",
     tag = "folders",
+    operation_id = "list_folders",
     summary = "List a folder's children",
     description = "Folders and assets directly below `path`, ordered by path, `limit` at a time; pass the returned `cursor` for the next page. Needs read permission on the folder.",
     params(
@@ -178,6 +179,7 @@ pub async fn list(
     post,
     path = "/adobe/folders",
     tag = "folders",
+    operation_id = "create_folders",
     summary = "Create folders",
     description = "Creates each folder in order (parents first when they are in the same call). Needs create permission on each parent. 409 when a path exists; folders created before the failing one stay.",
     request_body(content = Vec<NewFolder>, content_type = "application/json"),
@@ -231,6 +233,7 @@ pub async fn create(
     delete,
     path = "/adobe/folders",
     tag = "folders",
+    operation_id = "delete_folder",
     summary = "Delete a folder",
     description = "Needs delete permission on the folder. A folder with content is deleted only with `recursive=true` (409 otherwise).",
     params(

@@ -33,12 +33,12 @@ fn api() -> Router<AppState> {
                 .delete(folders::delete),
         )
         .route("/assets", post(assets::upload))
-        .route("/assets/{asset_id}", delete(assets::delete))
+        .route("/assets/{assetId}", delete(assets::delete))
         .route(
-            "/assets/{asset_id}/metadata",
+            "/assets/{assetId}/metadata",
             get(assets::get_metadata).patch(assets::patch_metadata),
         )
-        .route("/assets/{asset_id}/original", get(assets::download))
+        .route("/assets/{assetId}/original", get(assets::download))
 }
 
 /// The API side's routes, under `/adobe` and at the root.
