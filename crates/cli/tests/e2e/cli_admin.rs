@@ -265,7 +265,10 @@ async fn cli_admin_products_profiles_and_assignments() {
         .await
         .json();
     assert!(
-        of.as_array().unwrap().iter().any(|p| p["id"].to_string() == prof),
+        of.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"].to_string() == prof),
         "{of}"
     );
     let changed = latchkey(

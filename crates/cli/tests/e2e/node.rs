@@ -32,7 +32,12 @@ fn install() -> Option<PathBuf> {
     let lock = std::fs::read(src.join("package-lock.json")).unwrap();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("node-clients");
     std::fs::create_dir_all(&dir).unwrap();
-    for f in ["package.json", "package-lock.json", "aio-lib-ims.cjs"] {
+    for f in [
+        "package.json",
+        "package-lock.json",
+        "aio-lib-ims.cjs",
+        "seed-001-index.mjs",
+    ] {
         std::fs::copy(src.join(f), dir.join(f)).unwrap();
     }
     let stamp = dir.join(".installed-lock");
@@ -84,4 +89,53 @@ async fn aio_lib_ims_gets_and_caches_a_token() {
     assert_eq!(r["direct_expiry"].as_i64().unwrap(), created + 86_400_000);
     assert!(r["context_token"].as_str().unwrap().starts_with("ey"));
     assert_eq!(r["cached"], true, "aio-lib-ims reuses a valid token");
+}
+
+/// Seed 001's Node sample (node-fetch + dotenv), as the tutorial writes it, with only its two
+/// base URLs pointed at Latchkey: it gets a token and prints the sample asset's metadata.
+#[tokio::test]
+async fn seed_001_node_sample_prints_the_sample_assets_metadata() {
+    let Some(dir) = install() else { return };
+    let s = TestServer::start().await;
+    let c = &s.dev.credentials.oauth_server_to_server;
+    let aem = s.dev.aem.clone().unwrap();
+    let sample = std::fs::read_to_string(dir.join("seed-001-index.mjs"))
+        .unwrap()
+        .replace("https://ims-na1.adobelogin.com", &s.base_url)
+        .replace("https://${bucket}.adobeaemcloud.com", &s.base_url)
+        .replace("<BUCKETNAME>", &aem.bucket)
+        .replace("<ASSETID>", &aem.sample_asset_id);
+    std::fs::write(dir.join("seed-001-run.mjs"), sample).unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    std::fs::write(
+        cwd.path().join(".env"),
+        format!(
+            "CLIENT_ID={}\nCLIENT_SECRET={}\nSCOPES={}\n",
+            c.client_id,
+            c.client_secret,
+            c.scopes.join(",")
+        ),
+    )
+    .unwrap();
+    let out = tokio::process::Command::new("node")
+        .arg(dir.join("seed-001-run.mjs"))
+        .current_dir(cwd.path())
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Access token received"), "{stdout}");
+    assert!(stdout.contains("Asset metadata received"), "{stdout}");
+    assert!(stdout.contains(&aem.sample_asset_id), "{stdout}");
+    assert!(stdout.contains("'repo:path': '/content/dam/wknd-shared/en/adventures/cycling-southern-utah/adobestock-221043703.jpg'"), "{stdout}");
+    assert!(
+        stdout.contains("A Young Mountain Biking Couple"),
+        "{stdout}"
+    );
+    s.stop().await;
 }
