@@ -111,11 +111,18 @@ conformance!(
     every_product_change_writes_exactly_one_audit_entry,
     failed_product_changes_write_no_audit_entry,
     corrupt_product_rows_are_reported,
+    aem_api_configs_replace_and_delete,
+    aem_user_is_created_exactly_once_under_concurrency,
+    aem_acls_round_trip,
+    dam_nodes_tree_paging_versions_and_subtree_delete,
 );
 
 /// The contract cases, each against a fresh, empty store.
 mod cases {
     use std::collections::BTreeSet;
+
+    mod aem;
+    pub use aem::*;
 
     use latchkey_core::audit::{Actor, AuditAction, AuditEntry, AuditFilter, AuditRecord};
     use latchkey_core::credentials::{
