@@ -301,3 +301,102 @@ async fn forward(
     let bytes = r.bytes().await.unwrap();
     (status, out, bytes.to_vec()).into_response()
 }
+
+/// Until the server's `/ims/exchange/jwt` is merged, a stand-in on 127.0.0.1:0 checks what the
+/// provider sends there: the form fields, and an RS256 assertion that verifies with the
+/// credential's public key and carries Adobe's claims for this origin. It answers as Adobe
+/// does, `expires_in` in milliseconds.
+#[tokio::test]
+async fn the_jwt_exchange_sends_a_verifiable_assertion_and_reads_milliseconds() {
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::rsa::{KeyPair, KeySize};
+    use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_2048_8192_SHA256, UnparsedPublicKey};
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+
+    let kp = KeyPair::generate(KeySize::Rsa2048).unwrap();
+    let pem = format!(
+        "-----BEGIN PRIVATE KEY-----\r\n{}\r\n-----END PRIVATE KEY-----\r\n",
+        STANDARD.encode(kp.as_der().unwrap().as_ref())
+    );
+    let public = kp.public_key().as_ref().to_vec();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::<serde_json::Value>::new()));
+    let log = seen.clone();
+    let app = axum::Router::new().route(
+        "/ims/exchange/jwt",
+        axum::routing::post(move |body: String| {
+            let log = log.clone();
+            let public = public.clone();
+            async move {
+                let form: std::collections::HashMap<String, String> =
+                    reqwest::Url::parse(&format!("http://form/?{body}"))
+                        .unwrap()
+                        .query_pairs()
+                        .into_owned()
+                        .collect();
+                let jwt = &form["jwt_token"];
+                let (input, sig) = jwt.rsplit_once('.').unwrap();
+                UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &public)
+                    .verify(input.as_bytes(), &URL_SAFE_NO_PAD.decode(sig).unwrap())
+                    .expect("the assertion verifies with the registered key");
+                log.lock().unwrap().push(serde_json::json!({
+                    "client_id": form["client_id"],
+                    "client_secret": form["client_secret"],
+                    "claims": crate::support::claims(jwt),
+                    "header": crate::support::header(jwt),
+                }));
+                axum::Json(serde_json::json!({
+                    "token_type": "bearer", "access_token": "eyJ.stand-in.token", "expires_in": 86_399_999
+                }))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let file = serde_json::json!({"ok": true, "integration": {
+        "imsEndpoint": origin.trim_start_matches("http://"),
+        "metascopes": "ent_aem_cloud_api",
+        "technicalAccount": {"clientId": "cm-p1-e1-integration", "clientSecret": "p8e-sa-secret"},
+        "id": "D8E157165FC0EAE10A495E8C@techacct.adobe.com",
+        "org": "907136ED5D35CBF50A495CD4@AdobeOrg",
+        "privateKey": pem,
+    }});
+    let sa = latchkey_client::ServiceCredentials::from_json(&file.to_string()).unwrap();
+    assert_eq!(
+        sa.origin(),
+        origin.replace("http://", "https://"),
+        "a bare host means https"
+    );
+    // Pointed at the plain-HTTP stand-in explicitly, the claims name that origin.
+    let provider = TokenProvider::new(TokenClient::new(&origin).unwrap());
+    let creds = Credentials::service_account(sa);
+    let t = provider.token(&creds).await.unwrap();
+    provider.token(&creds).await.unwrap();
+    let left = t
+        .expires_at
+        .duration_since(std::time::SystemTime::now())
+        .unwrap();
+    assert!(
+        left > Duration::from_secs(86_000) && left <= Duration::from_secs(86_400),
+        "{left:?}"
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 1, "cached like any token");
+    let r = &seen[0];
+    assert_eq!(r["client_id"], "cm-p1-e1-integration");
+    assert_eq!(r["client_secret"], "p8e-sa-secret");
+    assert_eq!(
+        r["header"],
+        serde_json::json!({"alg": "RS256", "typ": "JWT"})
+    );
+    let c = &r["claims"];
+    assert_eq!(c["iss"], "907136ED5D35CBF50A495CD4@AdobeOrg");
+    assert_eq!(c["sub"], "D8E157165FC0EAE10A495E8C@techacct.adobe.com");
+    assert_eq!(c["aud"], format!("{origin}/c/cm-p1-e1-integration"));
+    assert_eq!(c[format!("{origin}/s/ent_aem_cloud_api")], true);
+    let exp = c["exp"].as_u64().unwrap();
+    let iat = c["iat"].as_u64().unwrap();
+    assert_eq!(exp - iat, 300);
+}
