@@ -55,7 +55,13 @@ pub struct ConnectionArgs {
     env_file: Option<PathBuf>,
     /// A named profile of profiles.toml in the configuration directory
     /// ($XDG_CONFIG_HOME/latchkey or ~/.config/latchkey).
-    #[arg(long, value_name = "NAME", global = true)]
+    // Its own id: `admin profiles ... PROFILE` has a positional argument named `profile`.
+    #[arg(
+        long = "profile",
+        id = "settings_profile",
+        value_name = "NAME",
+        global = true
+    )]
     profile: Option<String>,
     /// Print the API's JSON instead of tables.
     #[arg(long, global = true)]

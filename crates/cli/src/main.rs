@@ -96,3 +96,51 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap's own consistency checks over every command.
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// The global `--profile` flag and the positional `PROFILE` of `admin profiles` are
+    /// distinct arguments (same id: clap panics when the command reads either).
+    #[test]
+    fn the_profile_flag_does_not_clash_with_admin_profile_ids() {
+        let cli = Cli::try_parse_from([
+            "latchkey",
+            "admin",
+            "profiles",
+            "assign",
+            "3",
+            "4",
+            "--profile",
+            "prod",
+        ]);
+        assert!(cli.is_ok(), "{cli:?}");
+        let matches = Cli::command().get_matches_from([
+            "latchkey",
+            "admin",
+            "profiles",
+            "assign",
+            "3",
+            "4",
+            "--profile",
+            "prod",
+        ]);
+        let (_, admin) = matches.subcommand().unwrap_or_else(|| unreachable!());
+        let (_, profiles) = admin.subcommand().unwrap_or_else(|| unreachable!());
+        let (_, assign) = profiles.subcommand().unwrap_or_else(|| unreachable!());
+        assert_eq!(assign.get_one::<i64>("profile"), Some(&4));
+        assert_eq!(
+            assign
+                .get_one::<String>("settings_profile")
+                .map(String::as_str),
+            Some("prod")
+        );
+    }
+}
