@@ -244,3 +244,108 @@ async fn rotate_updates_a_dot_env_in_place() {
     assert_ne!(secret, a.client_secret);
     assert!(secret.starts_with("p8e-"));
 }
+
+fn sha256_hex(s: &str) -> String {
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, s.as_bytes())
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A run killed between adding the secret and writing it into the file: the added secret's
+/// value is lost, so the next run deletes it and adds another. Killed between writing the file
+/// and saving the state: the next run recognises the file's new secret and goes on with it.
+#[tokio::test]
+async fn a_run_killed_around_the_add_is_repaired() {
+    let s = fast_server().await;
+    let file = dev_file(&s);
+    let state = file.with_file_name("dev-credentials.json.rotation.json");
+    let (client_id, old_secret) = demo_from(&file);
+    let listed = latchkey(&with_dev_file(&s, &["secrets", "list", "--json"]), &[])
+        .await
+        .json();
+    let old_uuid = listed["client_secrets"][0]["uuid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let credential_id = s.dev.credentials.oauth_server_to_server.credential_id;
+    let write_state = || {
+        std::fs::write(
+            &state,
+            serde_json::json!({
+                "credential_id": credential_id,
+                "client_id": client_id,
+                "old_uuid": old_uuid,
+                "old_secret_sha256": sha256_hex(&old_secret),
+                "new_uuid": null,
+            })
+            .to_string(),
+        )
+        .unwrap();
+    };
+
+    // Killed after the add: a second secret exists, the file still holds the old one.
+    let lost = latchkey(&with_dev_file(&s, &["secrets", "add", "--json"]), &[])
+        .await
+        .json();
+    let lost_uuid = lost["uuid"].as_str().unwrap().to_owned();
+    write_state();
+    let f = file.clone();
+    let app = App::start(&s, move || demo_from(&f));
+    let mut cmd = vec!["secrets", "rotate"];
+    cmd.extend(FAST);
+    let out = latchkey(&with_dev_file(&s, &cmd), &[]).await;
+    out.ok();
+    let (_, failures) = app.finish().await;
+    assert!(failures.is_empty(), "{failures:?}");
+    assert!(
+        out.stderr.contains(&format!("deleting secret {lost_uuid}")),
+        "{}",
+        out.stderr
+    );
+    let listed = latchkey(&with_dev_file(&s, &["secrets", "list", "--json"]), &[])
+        .await
+        .json();
+    let uuids: Vec<&str> = listed["client_secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["uuid"].as_str().unwrap())
+        .collect();
+    assert_eq!(uuids.len(), 1);
+    assert!(!uuids.contains(&lost_uuid.as_str()) && !uuids.contains(&old_uuid.as_str()));
+
+    // Killed after writing the file: the state still says "adding", the file has the new secret.
+    let (_, current) = demo_from(&file);
+    let current_uuid = uuids[0].to_owned();
+    std::fs::write(
+        &state,
+        serde_json::json!({
+            "credential_id": credential_id,
+            "client_id": client_id,
+            "old_uuid": current_uuid,
+            "old_secret_sha256": sha256_hex(&current),
+            "new_uuid": null,
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let added = latchkey(&with_dev_file(&s, &["secrets", "add", "--json"]), &[])
+        .await
+        .json();
+    let newest = added["client_secret"].as_str().unwrap().to_owned();
+    crate::sources_helpers::set_demo_secret(&file, &newest);
+    let f = file.clone();
+    let app = App::start(&s, move || demo_from(&f));
+    let out = latchkey(&with_dev_file(&s, &cmd), &[]).await;
+    out.ok();
+    let (_, failures) = app.finish().await;
+    assert!(failures.is_empty(), "{failures:?}");
+    assert!(!out.stderr.contains("deleting secret"), "{}", out.stderr);
+    let listed = latchkey(&with_dev_file(&s, &["secrets", "list", "--json"]), &[])
+        .await
+        .json();
+    assert_eq!(listed["client_secrets"][0]["uuid"], added["uuid"]);
+    assert_eq!(demo_from(&file).1, newest);
+}
