@@ -53,8 +53,8 @@ impl Scopes {
     }
 }
 
-/// One profile.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// One profile. `Debug` leaves the secret out.
+#[derive(Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Identity service URL.
@@ -73,6 +73,24 @@ pub struct Profile {
     pub dev_credentials: Option<PathBuf>,
     /// An AEM service-credentials JSON (legacy JWT exchange).
     pub service_credentials: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("ims", &self.ims)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("scopes", &self.scopes)
+            .field("org_id", &self.org_id)
+            .field("credential_id", &self.credential_id)
+            .field("dev_credentials", &self.dev_credentials)
+            .field("service_credentials", &self.service_credentials)
+            .finish()
+    }
 }
 
 /// `profiles.toml` in the configuration directory.
@@ -129,6 +147,10 @@ mod tests {
         let f = parse(&updated).unwrap();
         assert_eq!(f.profiles["prod"].client_secret.as_deref(), Some("p8e-new"));
         assert_eq!(f.profiles["prod"].client_id.as_deref(), Some("abc"));
+        assert!(
+            !format!("{f:?}").contains("p8e-new"),
+            "Debug leaves secrets out"
+        );
         assert!(
             parse("[profiles.x]\nclient_secrt = \"typo\"\n")
                 .unwrap_err()
