@@ -10,6 +10,7 @@
 //! id is given there (the secret may then come from a `.env` or profile naming the same
 //! client), else from the `.env` or profile, else from the dev file (its `admin` credential for
 //! console commands, or the demo one when the file has no admin or for `latchkey token`).
+//! `latchkey token` without any URL asks Adobe's IMS, as the seed's sample does.
 
 use std::path::{Path, PathBuf};
 
@@ -71,6 +72,9 @@ pub struct ConnectionArgs {
 fn parse_secret(s: &str) -> Result<ClientSecret, std::convert::Infallible> {
     Ok(ClientSecret::new(s))
 }
+
+/// Where `latchkey token` asks when no URL is set anywhere, as Adobe's samples do.
+pub const ADOBE_IMS: &str = "https://ims-na1.adobelogin.com";
 
 /// Who a command acts as when only a dev-credentials file names credentials.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,6 +156,8 @@ impl Connection {
             .clone()
             .or(file.ims.clone())
             .or_else(|| dev.map(|d| d.ims.clone()))
+            // Adobe's sample `.env` names no URL: its tokens come from Adobe's IMS.
+            .or_else(|| (role == Role::Token).then(|| ADOBE_IMS.to_owned()))
             .ok_or(CliError::Missing {
                 what: "identity service URL",
                 flag: "--ims URL",

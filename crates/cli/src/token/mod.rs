@@ -49,7 +49,8 @@ pub struct TokenArgs {
 fn after_help() -> String {
     format!(
         "Tokens are cached in $XDG_CACHE_HOME/latchkey/tokens (or ~/.cache/latchkey/tokens), one 0600 file
-per server, credential and scopes, and reused until five minutes before they expire.
+per server, credential and scopes, and reused until five minutes before they expire. Without
+--ims, IMS_URL or a settings file naming a server, tokens come from https://ims-na1.adobelogin.com.
 
 Examples:
   latchkey token --dev-credentials latchkey-data/dev-credentials.json

@@ -242,10 +242,10 @@ async fn token_errors_are_one_line_with_meaningful_exit_codes() {
     .fails(2, "expected imsEndpoint");
     run(&home, None, &args(&["token"]))
         .await
-        .fails(2, "no identity service URL");
-    run(&home, None, &args(&["token", "--ims", &s.base_url]))
-        .await
         .fails(2, "no client id");
+    run(&home, None, &args(&["secrets", "list"]))
+        .await
+        .fails(2, "no identity service URL");
 }
 
 #[tokio::test]
