@@ -1,12 +1,16 @@
 //! Where a client command finds its server and credential, and how it gets a console session.
 //!
-//! Each setting comes from, in this order: its flag, its environment variable, then the
-//! `--dev-credentials` file (`dev-credentials.json` of `latchkey serve --dev`). The variables
+//! Each setting comes from, in this order: its flag, its environment variable, then a settings
+//! file ([`crate::sources`]): a profile (`--profile NAME`), a `.env` (`--env-file FILE`, or
+//! `./.env` when present, as Adobe's samples load it), then the `--dev-credentials` file
+//! (`dev-credentials.json` of `latchkey serve --dev`, possibly named by the profile). The variables
 //! carry no `LATCHKEY_` prefix on purpose: `latchkey serve` refuses unknown `LATCHKEY_*`
 //! variables, and the names are those of Adobe's samples (`CLIENT_ID`, `CLIENT_SECRET` in a
 //! `.env`). The client id and secret are taken together: from flags/environment when a client
-//! id is given there, else from the file (its `admin` credential, or the demo one when the file
-//! has no admin).
+//! id is given there (the secret may then come from a `.env` or profile naming the same
+//! client), else from the `.env` or profile, else from the dev file (its `admin` credential for
+//! console commands, or the demo one when the file has no admin or for `latchkey token`).
+//! `latchkey token` without any URL asks Adobe's IMS, as the seed's sample does.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +20,8 @@ use latchkey_client::{ClientSecret, ConsoleClient, Error as ClientError, Token, 
 use latchkey_proto::dev::DevCredentials;
 
 use crate::failure::CliError;
+use crate::sources::profiles;
+use crate::sources::{FileSettings, Source};
 
 /// Connection flags shared by `secrets` and `admin`.
 #[derive(Debug, Args)]
@@ -44,6 +50,20 @@ pub struct ConnectionArgs {
     /// given otherwise) the admin credential.
     #[arg(long, value_name = "FILE", global = true)]
     dev_credentials: Option<PathBuf>,
+    /// A .env file with IMS_URL, CLIENT_ID, CLIENT_SECRET, SCOPES, ORG_ID (Adobe's sample
+    /// format); default: ./.env when it exists and no other file is named.
+    #[arg(long, value_name = "FILE", global = true)]
+    env_file: Option<PathBuf>,
+    /// A named profile of profiles.toml in the configuration directory
+    /// ($XDG_CONFIG_HOME/latchkey or ~/.config/latchkey).
+    // Its own id: `admin profiles ... PROFILE` has a positional argument named `profile`.
+    #[arg(
+        long = "profile",
+        id = "settings_profile",
+        value_name = "NAME",
+        global = true
+    )]
+    profile: Option<String>,
     /// Print the API's JSON instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
@@ -51,6 +71,18 @@ pub struct ConnectionArgs {
 
 fn parse_secret(s: &str) -> Result<ClientSecret, std::convert::Infallible> {
     Ok(ClientSecret::new(s))
+}
+
+/// Where `latchkey token` asks when no URL is set anywhere, as Adobe's samples do.
+pub const ADOBE_IMS: &str = "https://ims-na1.adobelogin.com";
+
+/// Who a command acts as when only a dev-credentials file names credentials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Console commands: the file's admin credential.
+    Console,
+    /// `latchkey token`: the file's demo credential (the one with API scopes).
+    Token,
 }
 
 /// Server and credential of a command, resolved.
@@ -66,6 +98,22 @@ pub struct Connection {
     /// The credential `secrets` works on by default: the file's demo credential when the caller
     /// came from the file.
     pub default_target: Option<i64>,
+    /// Scopes a settings file names (`SCOPES`).
+    pub scopes: Option<Vec<String>>,
+    /// `CREDENTIAL_ID` of a settings file.
+    pub credential_id: Option<i64>,
+    /// The settings files in use, most specific first: where `secrets rotate` writes.
+    pub files: Vec<Source>,
+}
+
+/// Settings before the credential is required: what `latchkey token` needs to choose between
+/// a client secret and a service-credentials file.
+#[derive(Debug)]
+pub struct Partial {
+    /// The identity service URL, if given anywhere.
+    pub ims: Option<String>,
+    /// A service-credentials file named by `.env` (`SERVICE_CREDENTIALS`) or the profile.
+    pub service_credentials: Option<PathBuf>,
 }
 
 /// A console client with the organization it works in.
@@ -77,43 +125,83 @@ pub struct Session {
 }
 
 impl Connection {
-    /// Resolves flags, environment and dev file.
+    /// Resolves flags, environment and settings files for a console command.
     pub fn resolve(args: &ConnectionArgs) -> Result<Self, CliError> {
-        let dev = args.dev_credentials.as_deref().map(load_dev).transpose()?;
+        Self::resolve_as(args, Role::Console)
+    }
+
+    /// What the settings say before a credential is required.
+    pub fn partial(args: &ConnectionArgs) -> Result<Partial, CliError> {
+        let (_, file, dev) = load_files(args)?;
+        Ok(Partial {
+            ims: args
+                .ims
+                .clone()
+                .or(file.ims)
+                .or_else(|| dev.map(|(_, d)| d.ims)),
+            service_credentials: file.service_credentials,
+        })
+    }
+
+    /// Resolves flags, environment and settings files, acting as `role`.
+    pub fn resolve_as(args: &ConnectionArgs, role: Role) -> Result<Self, CliError> {
+        let (source, file, dev_loaded) = load_files(args)?;
+        let dev = dev_loaded.as_ref().map(|(_, d)| d);
+        let mut files: Vec<Source> = source.into_iter().collect();
+        if let Some((p, _)) = &dev_loaded {
+            files.push(Source::DevFile(p.clone()));
+        }
         let ims = args
             .ims
             .clone()
-            .or_else(|| dev.as_ref().map(|d| d.ims.clone()))
+            .or(file.ims.clone())
+            .or_else(|| dev.map(|d| d.ims.clone()))
+            // Adobe's sample `.env` names no URL: its tokens come from Adobe's IMS.
+            .or_else(|| (role == Role::Token).then(|| ADOBE_IMS.to_owned()))
             .ok_or(CliError::Missing {
                 what: "identity service URL",
                 flag: "--ims URL",
                 env: "IMS_URL",
             })?;
-        let (client_id, secret, from_file) = match (&args.client_id, &dev) {
-            (Some(id), _) => {
-                let secret = args.client_secret.clone().ok_or(CliError::Missing {
-                    what: "client secret",
-                    flag: "--client-secret",
-                    env: "CLIENT_SECRET",
-                })?;
+        let missing_secret = CliError::Missing {
+            what: "client secret",
+            flag: "--client-secret",
+            env: "CLIENT_SECRET",
+        };
+        let (client_id, secret, from_dev) = match (&args.client_id, &file.client_id, dev) {
+            (Some(id), _, _) => {
+                let same_client = file.client_id.as_ref().is_none_or(|f| f == id);
+                let secret = args
+                    .client_secret
+                    .clone()
+                    .or(file.client_secret.clone().filter(|_| same_client))
+                    .ok_or(missing_secret)?;
                 (id.clone(), secret, false)
             }
-            (None, Some(d)) => match &d.admin {
-                Some(a) => (
-                    a.client_id.clone(),
-                    ClientSecret::new(&a.client_secret),
-                    true,
-                ),
-                None => {
-                    let c = &d.credentials.oauth_server_to_server;
-                    (
-                        c.client_id.clone(),
-                        ClientSecret::new(&c.client_secret),
+            (None, Some(id), _) => {
+                let secret = args
+                    .client_secret
+                    .clone()
+                    .or(file.client_secret.clone())
+                    .ok_or(missing_secret)?;
+                (id.clone(), secret, false)
+            }
+            (None, None, Some(d)) => {
+                let demo = &d.credentials.oauth_server_to_server;
+                match (&d.admin, role) {
+                    (Some(a), Role::Console) => (
+                        a.client_id.clone(),
+                        ClientSecret::new(&a.client_secret),
                         true,
-                    )
+                    ),
+                    _ => (
+                        demo.client_id.clone(),
+                        ClientSecret::new(&demo.client_secret),
+                        true,
+                    ),
                 }
-            },
-            (None, None) => {
+            }
+            (None, None, None) => {
                 return Err(CliError::Missing {
                     what: "client id",
                     flag: "--client-id",
@@ -122,7 +210,7 @@ impl Connection {
             }
         };
         let mut known_ids = Vec::new();
-        if let Some(d) = &dev {
+        if let Some(d) = dev {
             let demo = &d.credentials.oauth_server_to_server;
             known_ids.push((demo.client_id.clone(), demo.credential_id));
             if let Some(a) = &d.admin {
@@ -130,9 +218,12 @@ impl Connection {
             }
         }
         let default_target = dev
-            .as_ref()
-            .filter(|_| from_file)
+            .filter(|_| from_dev)
             .map(|d| d.credentials.oauth_server_to_server.credential_id);
+        let scopes = file.scopes.clone().or_else(|| {
+            dev.filter(|_| from_dev && role == Role::Token)
+                .map(|d| d.credentials.oauth_server_to_server.scopes.clone())
+        });
         Ok(Self {
             ims,
             client_id,
@@ -140,10 +231,24 @@ impl Connection {
             org: args
                 .org
                 .clone()
-                .or_else(|| dev.as_ref().map(|d| d.org_id.clone())),
+                .or(file.org.clone())
+                .or_else(|| dev.map(|d| d.org_id.clone())),
             known_ids,
             default_target,
+            scopes,
+            credential_id: file.credential_id,
+            files,
         })
+    }
+
+    /// The identity service URL.
+    pub fn ims(&self) -> &str {
+        &self.ims
+    }
+
+    /// The calling credential's secret.
+    pub fn secret(&self) -> &ClientSecret {
+        &self.secret
     }
 
     /// The numeric id of the calling credential, when the dev file names it.
@@ -169,7 +274,7 @@ impl Connection {
     /// holding the self-management scopes itself, and the token endpoint refuses a scope the
     /// credential lacks (`invalid_scope`, never narrowed): then ask again for the credential's
     /// own scopes and let the console decide.
-    async fn token(&self, scopes: &[&str]) -> Result<Token, CliError> {
+    pub async fn token(&self, scopes: &[&str]) -> Result<Token, CliError> {
         let tokens = TokenClient::new(&self.ims)?;
         let first = tokens
             .client_credentials(&self.client_id, &self.secret, scopes)
@@ -189,6 +294,54 @@ impl Connection {
             source,
         })
     }
+}
+
+/// The settings file chosen by the flags (or `./.env`), what it says, and the dev file (from
+/// `--dev-credentials` or the profile).
+#[allow(clippy::type_complexity)]
+fn load_files(
+    args: &ConnectionArgs,
+) -> Result<
+    (
+        Option<Source>,
+        FileSettings,
+        Option<(PathBuf, DevCredentials)>,
+    ),
+    CliError,
+> {
+    let source = if let Some(name) = &args.profile {
+        let file = profiles::default_file().ok_or(CliError::Missing {
+            what: "configuration directory for --profile",
+            flag: "--env-file FILE",
+            env: "XDG_CONFIG_HOME or HOME",
+        })?;
+        Some(Source::Profile {
+            file,
+            name: name.clone(),
+        })
+    } else if let Some(p) = &args.env_file {
+        Some(Source::EnvFile(p.clone()))
+    } else if args.dev_credentials.is_none() && Path::new(".env").is_file() {
+        Some(Source::EnvFile(PathBuf::from(".env")))
+    } else {
+        None
+    };
+    let file = match &source {
+        Some(s) => s.read()?,
+        None => FileSettings::default(),
+    };
+    let dev_path = args
+        .dev_credentials
+        .clone()
+        .or_else(|| file.dev_credentials.clone());
+    let dev = match dev_path {
+        Some(p) => {
+            let d = load_dev(&p)?;
+            Some((p, d))
+        }
+        None => None,
+    };
+    Ok((source, file, dev))
 }
 
 fn load_dev(path: &Path) -> Result<DevCredentials, CliError> {

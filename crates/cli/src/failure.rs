@@ -14,7 +14,8 @@ pub const EXIT_CODES: &str = "Exit codes:
   0  success
   1  the server refused (a 4xx answer: wrong secret, missing scope, not found, conflict...)
   2  usage or configuration error (bad flag, missing setting, unreadable --dev-credentials)
-  3  server unavailable: no connection, timeout, throttled (429) or a 5xx answer";
+  3  server unavailable: no connection, timeout, throttled (429) or a 5xx answer
+  4  `secrets rotate` stopped before the end (timed out waiting); run it again to resume";
 
 /// Exit code: the API refused.
 const REFUSED: u8 = 1;
@@ -22,6 +23,8 @@ const REFUSED: u8 = 1;
 const USAGE: u8 = 2;
 /// Exit code: the server is unavailable.
 const UNAVAILABLE: u8 = 3;
+/// Exit code: a rotation is still under way.
+const UNFINISHED: u8 = 4;
 
 /// Why a client command failed.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +68,20 @@ pub enum CliError {
         #[source]
         source: serde_json::Error,
     },
+    /// A settings file (`.env`, profiles, dev file being updated) is unusable.
+    #[error("{}: {reason}", path.display())]
+    ConfigFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and what to do.
+        reason: String,
+    },
+    /// A rotation cannot start or go on as things are; the sentence says why and what to do.
+    #[error("{0}")]
+    RotationRefused(String),
+    /// A rotation stopped before the end; its progress is saved.
+    #[error("{0}")]
+    RotationUnfinished(String),
     /// The async runtime did not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
@@ -99,7 +116,10 @@ impl CliError {
             | CliError::MissingOrg
             | CliError::UnknownCredentialId { .. }
             | CliError::DevFileRead { .. }
-            | CliError::DevFileParse { .. } => USAGE,
+            | CliError::DevFileParse { .. }
+            | CliError::ConfigFile { .. } => USAGE,
+            CliError::RotationRefused(_) => REFUSED,
+            CliError::RotationUnfinished(_) => UNFINISHED,
             CliError::Runtime(_) | CliError::Print(_) => UNAVAILABLE,
             CliError::Token { source, .. } | CliError::Console(source) => client_code(source),
         }
@@ -108,7 +128,9 @@ impl CliError {
 
 fn client_code(e: &ClientError) -> u8 {
     match e {
-        ClientError::InvalidUrl { .. } | ClientError::UnsupportedUrl { .. } => USAGE,
+        ClientError::InvalidUrl { .. }
+        | ClientError::UnsupportedUrl { .. }
+        | ClientError::InvalidServiceCredentials { .. } => USAGE,
         ClientError::Setup(_) | ClientError::Unreachable { .. } | ClientError::Decode { .. } => {
             UNAVAILABLE
         }

@@ -2,10 +2,14 @@
 //! module per command.
 //!
 //! - `latchkey serve`: run the server ([`serve`]).
-//! - `latchkey secrets list|add|delete`: a credential's client secrets ([`secrets`]).
+//! - `latchkey token`: print a token, cached between runs ([`token`]).
+//! - `latchkey secrets list|add|delete|rotate`: a credential's client secrets ([`secrets`],
+//!   [`rotate`]).
 //! - `latchkey admin projects|credentials|audit`: organization administration ([`admin`]).
+//! - `latchkey completions bash|zsh|fish`: shell completion scripts.
 //!
-//! The client commands share [`connection`] (where the server and credential come from),
+//! The client commands share [`connection`] and [`sources`] (where the server and credential
+//! come from: flags, environment, `.env`, profiles, dev-credentials.json),
 //! [`output`] (tables or `--json`) and [`failure`] (one-line errors, meaningful exit codes).
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -14,13 +18,16 @@ mod admin;
 mod connection;
 mod failure;
 mod output;
+mod rotate;
 mod runtime;
 mod secrets;
 mod serve;
+mod sources;
+mod token;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Latchkey: a self-hostable OAuth Server-to-Server credential system, compatible with Adobe IMS.
 #[derive(Debug, Parser)]
@@ -35,16 +42,28 @@ enum Command {
     /// Run the identity service (SQLite in the data directory unless a database URL is set).
     #[command(after_long_help = serve::after_help())]
     Serve(serve::ServeArgs),
-    /// List, add and delete a credential's client secrets (rotation without downtime).
+    /// Print an access token (cached between runs), or its claims with --decode.
+    Token(token::TokenArgs),
+    /// List, add, delete and rotate a credential's client secrets (rotation without downtime).
     Secrets(secrets::SecretsArgs),
     /// Organization administration: projects, credentials, the audit log.
     Admin(admin::AdminArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:
+  latchkey completions bash > ~/.local/share/bash-completion/completions/latchkey
+  latchkey completions zsh > \"${fpath[1]}/_latchkey\"
+  latchkey completions fish > ~/.config/fish/completions/latchkey.fish")]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 fn after_help() -> String {
     format!(
         "Examples:
   latchkey serve --dev
+  latchkey token --dev-credentials latchkey-data/dev-credentials.json
   latchkey secrets list --dev-credentials latchkey-data/dev-credentials.json
   latchkey admin credentials list --dev-credentials latchkey-data/dev-credentials.json
 
@@ -63,7 +82,65 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Token(args) => failure::exit(token::run(args)),
         Command::Secrets(args) => failure::exit(secrets::run(args)),
         Command::Admin(args) => failure::exit(admin::run(args)),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "latchkey",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// clap's own consistency checks over every command.
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// The global `--profile` flag and the positional `PROFILE` of `admin profiles` are
+    /// distinct arguments (same id: clap panics when the command reads either).
+    #[test]
+    fn the_profile_flag_does_not_clash_with_admin_profile_ids() {
+        let cli = Cli::try_parse_from([
+            "latchkey",
+            "admin",
+            "profiles",
+            "assign",
+            "3",
+            "4",
+            "--profile",
+            "prod",
+        ]);
+        assert!(cli.is_ok(), "{cli:?}");
+        let matches = Cli::command().get_matches_from([
+            "latchkey",
+            "admin",
+            "profiles",
+            "assign",
+            "3",
+            "4",
+            "--profile",
+            "prod",
+        ]);
+        let (_, admin) = matches.subcommand().unwrap_or_else(|| unreachable!());
+        let (_, profiles) = admin.subcommand().unwrap_or_else(|| unreachable!());
+        let (_, assign) = profiles.subcommand().unwrap_or_else(|| unreachable!());
+        assert_eq!(assign.get_one::<i64>("profile"), Some(&4));
+        assert_eq!(
+            assign
+                .get_one::<String>("settings_profile")
+                .map(String::as_str),
+            Some("prod")
+        );
     }
 }

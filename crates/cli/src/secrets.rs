@@ -1,5 +1,5 @@
-//! `latchkey secrets list|add|delete`: the client secrets of a credential, through the console
-//! API (Adobe's I/O Management API shapes).
+//! `latchkey secrets list|add|delete|rotate`: the client secrets of a credential, through the
+//! console API (Adobe's I/O Management API shapes). `rotate` lives in [`crate::rotate`].
 //!
 //! The caller is either the credential itself, whose token then asks for `read_client_secret`
 //! (list) or `manage_client_secrets` (add, delete), or an organization admin working on any
@@ -7,12 +7,15 @@
 //! switch the application to the new secret, wait until `list` shows it in use and the old one
 //! idle, `delete` the old one.
 
+use std::time::Duration;
+
 use clap::{Args, Subcommand};
 use latchkey_proto::console::{SecretInfo, SecretList};
 
 use crate::connection::{Connection, ConnectionArgs, Session};
 use crate::failure::{CliError, EXIT_CODES};
 use crate::output::{self, Table};
+use crate::rotate;
 use crate::runtime;
 
 /// The scope a credential needs to list its own secrets.
@@ -55,17 +58,46 @@ enum SecretsCommand {
         /// The secret's uuid, as `latchkey secrets list` shows it.
         uuid: String,
     },
+    /// Rotate without downtime: add a secret, write it into the settings file it came from,
+    /// wait until it is in use and the old one idle, then delete the old one. Safe to
+    /// interrupt: the next run resumes.
+    #[command(after_help = ROTATE_HELP)]
+    Rotate {
+        /// How long the old secret must stay unused, once the new one is in use, before it is
+        /// deleted (e.g. 30s, 10m, 1h).
+        #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = rotate::parse_duration)]
+        idle: Duration,
+        /// Stop waiting after this long (progress is saved; run again to resume).
+        #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = rotate::parse_duration)]
+        timeout: Duration,
+        /// Time between two looks at the secrets' usage.
+        #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = rotate::parse_duration)]
+        poll: Duration,
+    },
 }
+
+const ROTATE_HELP: &str =
+    "The new secret goes into the file the settings came from: the .env (CLIENT_SECRET), the
+profile, or the dev-credentials.json entry of the credential. The application must re-read it.
+Progress is saved in <file>.rotation.json next to it; after an interruption, run the same
+command again. The old secret's use is read from the secrets API (secret_usages), which a
+server updates every few seconds: keep --idle well above that.
+
+Examples:
+  latchkey secrets rotate --env-file .env --credential-id 436084 --idle 30m
+  latchkey secrets rotate --dev-credentials latchkey-data/dev-credentials.json --idle 30s";
 
 fn after_help() -> String {
     format!(
-        "Settings come from flags, then IMS_URL, CLIENT_ID, CLIENT_SECRET, ORG_ID, CREDENTIAL_ID, then --dev-credentials.
+        "Settings come from flags, then IMS_URL, CLIENT_ID, CLIENT_SECRET, ORG_ID, CREDENTIAL_ID, then --profile,
+--env-file (or ./.env), then --dev-credentials.
 
 Examples:
   latchkey secrets list --dev-credentials latchkey-data/dev-credentials.json
   export IMS_URL=http://127.0.0.1:8080 CLIENT_ID=... CLIENT_SECRET=...
   latchkey secrets add --credential-id 7
   latchkey secrets delete <uuid> --credential-id 7
+  latchkey secrets rotate --env-file .env --credential-id 7 --idle 30m
 
 {EXIT_CODES}"
     )
@@ -78,10 +110,12 @@ pub fn run(args: SecretsArgs) -> Result<(), CliError> {
     runtime::block_on(async move {
         let scope = match args.command {
             SecretsCommand::List => READ_SCOPE,
-            SecretsCommand::Add | SecretsCommand::Delete { .. } => MANAGE_SCOPE,
+            SecretsCommand::Add | SecretsCommand::Delete { .. } | SecretsCommand::Rotate { .. } => {
+                MANAGE_SCOPE
+            }
         };
         let session = conn.session(&[scope]).await?;
-        let credential = target(&conn, &session, args.credential_id).await?;
+        let credential = target(&conn, &session, args.credential_id.or(conn.credential_id)).await?;
         let Session { console, org } = &session;
         match args.command {
             SecretsCommand::List => {
@@ -113,6 +147,18 @@ pub fn run(args: SecretsArgs) -> Result<(), CliError> {
                     println!("Deleted secret {uuid} of credential {credential}.");
                 }
                 Ok(())
+            }
+            SecretsCommand::Rotate {
+                idle,
+                timeout,
+                poll,
+            } => {
+                let waiting = rotate::Waiting {
+                    idle,
+                    timeout,
+                    poll,
+                };
+                rotate::run(&session, credential, &conn.files, &waiting).await
             }
         }
     })

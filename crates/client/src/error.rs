@@ -66,6 +66,12 @@ pub enum Error {
         /// The start of the body, control characters removed.
         excerpt: String,
     },
+    /// An AEM service-credentials JSON (or its private key) that cannot be used.
+    #[error("unusable service credentials: {reason}")]
+    InvalidServiceCredentials {
+        /// What is wrong, in one sentence (never the key itself).
+        reason: String,
+    },
     /// A success status whose body is not the expected JSON.
     #[error("cannot read the answer of {url}")]
     Decode {
@@ -96,6 +102,7 @@ impl Error {
             | Error::UnsupportedUrl { .. }
             | Error::Setup(_)
             | Error::Unreachable { .. }
+            | Error::InvalidServiceCredentials { .. }
             | Error::Decode { .. } => None,
         }
     }
@@ -107,7 +114,10 @@ impl Error {
             Error::OAuth { status, .. }
             | Error::Console { status, .. }
             | Error::Unexpected { status, .. } => *status >= 500 || *status == 429,
-            Error::InvalidUrl { .. } | Error::UnsupportedUrl { .. } | Error::Setup(_) => false,
+            Error::InvalidUrl { .. }
+            | Error::UnsupportedUrl { .. }
+            | Error::Setup(_)
+            | Error::InvalidServiceCredentials { .. } => false,
         }
     }
 
@@ -121,6 +131,7 @@ impl Error {
             | Error::Setup(_)
             | Error::Unreachable { .. }
             | Error::Unexpected { .. }
+            | Error::InvalidServiceCredentials { .. }
             | Error::Decode { .. } => None,
         }
     }

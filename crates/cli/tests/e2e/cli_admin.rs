@@ -268,7 +268,7 @@ async fn cli_admin_products_profiles_and_assignments() {
         of.as_array()
             .unwrap()
             .iter()
-            .any(|p| p["id"].to_string() == prof),
+            .any(|p| p["id"] == prof.parse::<i64>().unwrap()),
         "{of}"
     );
     let changed = latchkey(

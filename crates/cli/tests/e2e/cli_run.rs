@@ -11,12 +11,14 @@ use crate::support::post_form;
 const BIN: &str = env!("CARGO_BIN_EXE_latchkey");
 
 /// The settings variables the client commands read.
-const SETTINGS_ENV: [&str; 5] = [
+const SETTINGS_ENV: [&str; 7] = [
     "IMS_URL",
     "CLIENT_ID",
     "CLIENT_SECRET",
     "ORG_ID",
     "CREDENTIAL_ID",
+    "SCOPES",
+    "SERVICE_CREDENTIALS",
 ];
 
 /// What a run of the binary gave.
@@ -66,7 +68,19 @@ impl Out {
 
 /// Runs `latchkey ARGS` with `env` added to a clean environment.
 pub async fn latchkey<S: AsRef<str>>(args: &[S], env: &[(&str, &str)]) -> Out {
+    latchkey_in(None, args, env).await
+}
+
+/// The same, in directory `dir` (where `./.env` is looked for).
+pub async fn latchkey_in<S: AsRef<str>>(
+    dir: Option<&std::path::Path>,
+    args: &[S],
+    env: &[(&str, &str)],
+) -> Out {
     let mut cmd = tokio::process::Command::new(BIN);
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
     cmd.args(args.iter().map(AsRef::as_ref));
     for v in SETTINGS_ENV {
         cmd.env_remove(v);
