@@ -146,6 +146,7 @@ An unknown path answers 404 `{\"error\": \"not_found\", \"error_description\"}`.
         aem::assets::get_metadata,
         aem::assets::patch_metadata,
         aem::assets::download,
+        aem::authorize::authorize,
     ),
     components(schemas(
         OAuthError,
@@ -192,6 +193,7 @@ An unknown path answers 404 `{\"error\": \"not_found\", \"error_description\"}`.
         AclBody,
         CreateAcl,
         AemProblem,
+        aem::authorize::Authorized,
         GatewayError,
     )),
     modifiers(&Header, &Aliases),

@@ -10,12 +10,14 @@
 //! | `DELETE /adobe/assets/{assetId}` | [`assets::delete`] |
 //! | `GET`, `PATCH /adobe/assets/{assetId}/metadata` | [`assets::get_metadata`], [`assets::patch_metadata`] |
 //! | `GET /adobe/assets/{assetId}/original` | [`assets::download`] |
+//! | `GET /adobe/latchkey/authorize?privilege=&path=` | [`authorize::authorize`]: the chain as a dry run |
 //!
 //! The same routes are also served without the `/adobe` prefix: Adobe's own tutorial
 //! (seeds/001) builds `https://{bucket}/adobe/../assets/{id}/metadata`, which every HTTP
 //! client normalizes to `/assets/{id}/metadata`.
 
 pub mod assets;
+pub mod authorize;
 pub mod conditional;
 pub mod folders;
 
@@ -39,6 +41,7 @@ fn api() -> Router<AppState> {
             get(assets::get_metadata).patch(assets::patch_metadata),
         )
         .route("/assets/{assetId}/original", get(assets::download))
+        .route("/latchkey/authorize", get(authorize::authorize))
 }
 
 /// The API side's routes, under `/adobe` and at the root.
