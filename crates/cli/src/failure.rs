@@ -83,6 +83,24 @@ pub enum CliError {
     /// A console call failed.
     #[error("{0}")]
     Console(#[source] ClientError),
+    /// A file named on the command line cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An output file cannot be written (what it would have held was not printed either).
+    #[error("cannot write {}: {source}: choose a writable path that does not exist yet", path.display())]
+    WriteFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl From<ClientError> for CliError {
@@ -99,7 +117,9 @@ impl CliError {
             | CliError::MissingOrg
             | CliError::UnknownCredentialId { .. }
             | CliError::DevFileRead { .. }
-            | CliError::DevFileParse { .. } => USAGE,
+            | CliError::DevFileParse { .. }
+            | CliError::ReadFile { .. }
+            | CliError::WriteFile { .. } => USAGE,
             CliError::Runtime(_) | CliError::Print(_) => UNAVAILABLE,
             CliError::Token { source, .. } | CliError::Console(source) => client_code(source),
         }

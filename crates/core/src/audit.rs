@@ -44,6 +44,12 @@ pub enum AuditAction {
     ProfileAssigned,
     /// A credential was removed from a profile.
     ProfileUnassigned,
+    /// A certificate was added to a service account (JWT) credential.
+    CertificateAdded,
+    /// A certificate of a service account was revoked.
+    CertificateRevoked,
+    /// A (revoked) certificate of a service account was deleted.
+    CertificateDeleted,
 }
 
 impl AuditAction {
@@ -67,11 +73,14 @@ impl AuditAction {
             AuditAction::ProfileDeleted => "profile.deleted",
             AuditAction::ProfileAssigned => "profile.assigned",
             AuditAction::ProfileUnassigned => "profile.unassigned",
+            AuditAction::CertificateAdded => "certificate.added",
+            AuditAction::CertificateRevoked => "certificate.revoked",
+            AuditAction::CertificateDeleted => "certificate.deleted",
         }
     }
 
     /// Every action, for documentation and filter validation.
-    pub const ALL: [AuditAction; 17] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::OrganizationCreated,
         AuditAction::ProjectCreated,
         AuditAction::CredentialCreated,
@@ -89,6 +98,9 @@ impl AuditAction {
         AuditAction::ProfileDeleted,
         AuditAction::ProfileAssigned,
         AuditAction::ProfileUnassigned,
+        AuditAction::CertificateAdded,
+        AuditAction::CertificateRevoked,
+        AuditAction::CertificateDeleted,
     ];
 
     /// Parses a stable name.

@@ -6,6 +6,8 @@
 //!   IMS `validate_token` answer (reference/adobe-protocol.md §1–2).
 //! - [`oauth`]: the standard OAuth documents: RFC 8414 metadata and RFC 7662 introspection.
 //! - [`console`]: the console API, including the I/O Management API secrets shapes.
+//! - [`service_accounts`]: legacy JWT service accounts: console bodies, the AEM service
+//!   credentials JSON, the `/ims/exchange/jwt` answer.
 //! - [`dev`]: the `dev-credentials.json` file written by `latchkey serve --dev`.
 //!
 //! With the `openapi` feature, the wire types of the HTTP API derive `utoipa::ToSchema`, so the
@@ -15,3 +17,4 @@ pub mod console;
 pub mod dev;
 pub mod ims;
 pub mod oauth;
+pub mod service_accounts;

@@ -15,6 +15,8 @@
 //! - `revocations.rs`: revoked access tokens ([`latchkey_core::store::RevocationStore`]).
 //! - `products.rs`: products, product profiles and credential assignments
 //!   ([`latchkey_core::store::ProductStore`]).
+//! - `service_accounts.rs`: legacy JWT service accounts: certificates, technical-account slots
+//!   per environment, single-use assertion ids ([`latchkey_core::store::ServiceAccountStore`]).
 //! - `meta.rs`: installation facts ([`latchkey_core::store::MetaStore`]).
 //! - `audit.rs`: the audit log ([`latchkey_core::store::AuditStore`]), and the helper every
 //!   mutating call uses to write its entry inside its own transaction.
@@ -39,6 +41,7 @@ mod products;
 mod revocations;
 mod rows;
 mod secrets;
+mod service_accounts;
 
 #[cfg(feature = "testing")]
 pub mod testing;

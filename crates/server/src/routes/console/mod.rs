@@ -18,6 +18,9 @@
 //! | `GET/POST .../products`, `GET/DELETE .../products/{id}` | [`products`] |
 //! | `GET/POST .../products/{id}/profiles`, `GET/DELETE .../profiles/{profile}`, `PUT .../services` | [`products`] |
 //! | `GET .../credentials/{id}/profiles`, `PUT/DELETE .../credentials/{id}/profiles/{profile}` | [`products::assign`], [`products::unassign`] |
+//! | `POST .../projects/{project}/service_accounts` | [`service_accounts::create`] |
+//! | `GET/POST .../credentials/{id}/certificates`, `POST .../certificates/{cert}/revoke`, `DELETE .../certificates/{cert}` | [`service_accounts`] |
+//! | `GET .../credentials/{id}/service_credentials`, `POST .../credentials/{id}/migrate` | [`service_accounts::download`], [`service_accounts::migrate`] |
 
 pub mod audit;
 pub mod auth;
@@ -27,6 +30,7 @@ pub mod error;
 pub mod organizations;
 pub mod products;
 pub mod secrets;
+pub mod service_accounts;
 
 use axum::Router;
 use axum::routing::{delete, get, post, put};
@@ -100,6 +104,30 @@ pub fn routes() -> Router<AppState> {
         .route(
             &format!("{base}/credentials/{{cred}}/profiles/{{profile}}"),
             put(products::assign).delete(products::unassign),
+        )
+        .route(
+            &format!("{base}/projects/{{project}}/service_accounts"),
+            post(service_accounts::create),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/certificates"),
+            get(service_accounts::list_certificates).post(service_accounts::add_certificate),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/certificates/{{cert}}"),
+            delete(service_accounts::delete_certificate),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/certificates/{{cert}}/revoke"),
+            post(service_accounts::revoke_certificate),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/service_credentials"),
+            get(service_accounts::download),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/migrate"),
+            post(service_accounts::migrate),
         )
 }
 
