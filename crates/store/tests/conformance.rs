@@ -111,10 +111,20 @@ conformance!(
     every_product_change_writes_exactly_one_audit_entry,
     failed_product_changes_write_no_audit_entry,
     corrupt_product_rows_are_reported,
+    service_account_with_certificate_round_trip,
+    certificates_up_to_the_limit_and_unique,
+    technical_account_limit_counts_deleted_accounts,
+    concurrent_creations_never_exceed_the_technical_account_limit,
+    one_credential_per_kind_and_technical_account,
+    assertion_ids_are_single_use_even_concurrently,
 );
 
 /// The contract cases, each against a fresh, empty store.
 mod cases {
+    // Legacy service accounts, in `cases/service_accounts.rs`.
+    mod service_accounts;
+    pub use service_accounts::*;
+
     use std::collections::BTreeSet;
 
     use latchkey_core::audit::{Actor, AuditAction, AuditEntry, AuditFilter, AuditRecord};
