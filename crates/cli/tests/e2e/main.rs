@@ -13,6 +13,8 @@ mod contract;
 mod crash;
 mod discovery;
 mod introspection;
+mod jwt_exchange;
+mod jwt_support;
 mod node;
 mod openapi;
 mod products;

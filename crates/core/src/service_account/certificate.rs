@@ -164,3 +164,63 @@ pub fn rsa_public_key(der: &[u8]) -> Option<Vec<u8>> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Certificates made with `openssl req -x509 -newkey ...` (public parts only; valid to 2036).
+    const RSA1024: &str = include_str!("testdata/rsa1024.pem");
+    const P256: &str = include_str!("testdata/p256.pem");
+    const RSA2048: &str = include_str!("testdata/rsa2048-openssl.pem");
+    const NOW: UnixMillis = UnixMillis(1_790_000_000_000);
+
+    #[test]
+    fn weak_or_non_rsa_keys_are_refused_and_an_openssl_certificate_is_accepted() {
+        assert_eq!(
+            parse_upload(RSA1024, NOW).unwrap_err(),
+            CertificateError::KeySize(1024)
+        );
+        assert_eq!(
+            parse_upload(P256, NOW).unwrap_err(),
+            CertificateError::NotRsa
+        );
+        let ok = parse_upload(RSA2048, NOW).unwrap();
+        assert_eq!(ok.fingerprint.len(), 64);
+        assert!(rsa_public_key(&ok.der).is_some());
+        assert!(rsa_public_key(&parse_upload_der(RSA1024)).is_none());
+        // Expired once past not_after.
+        assert_eq!(
+            parse_upload(RSA2048, ok.not_after).unwrap_err(),
+            CertificateError::Expired
+        );
+        // A PEM block of another kind, or a truncated certificate.
+        let other = RSA2048.replace("CERTIFICATE", "PUBLIC KEY");
+        assert_eq!(
+            parse_upload(&other, NOW).unwrap_err(),
+            CertificateError::Garbage
+        );
+        let truncated = to_pem("CERTIFICATE", &ok.der[..ok.der.len() / 2]);
+        assert_eq!(
+            parse_upload(&truncated, NOW).unwrap_err(),
+            CertificateError::Garbage
+        );
+        assert_eq!(
+            parse_upload(&"A".repeat(MAX_PEM_BYTES + 1), NOW).unwrap_err(),
+            CertificateError::TooLarge
+        );
+        // The PEM written back is accepted again.
+        assert_eq!(
+            parse_upload(&to_pem("CERTIFICATE", &ok.der), NOW).unwrap(),
+            ok
+        );
+    }
+
+    fn parse_upload_der(pem: &str) -> Vec<u8> {
+        Pem::iter_from_buffer(pem.as_bytes())
+            .next()
+            .unwrap()
+            .unwrap()
+            .contents
+    }
+}
