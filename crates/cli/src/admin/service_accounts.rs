@@ -2,8 +2,9 @@
 //! delete-certificate|download|migrate`: legacy Service Account (JWT) credentials.
 //!
 //! Secrets and private keys are written to files created with mode 0600 (`--out`,
-//! `--private-key-out`), never to a file that exists already; without such a flag they are
-//! printed once, with a warning.
+//! `--private-key-out`), never to a file that exists already, and the file is created before
+//! the server is asked (an unwritable path must not cost a secret shown only once); without
+//! such a flag they are printed once, with a warning.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -112,22 +113,55 @@ fn read(path: &Path) -> Result<String, CliError> {
     })
 }
 
-/// Writes `content` to a new file readable by its owner only.
-fn write_private(path: &Path, content: &[u8]) -> Result<(), CliError> {
-    let fail = |source| CliError::WriteFile {
-        path: path.to_owned(),
-        source,
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+/// An output file for a secret: created (new, readable by its owner only) **before** the server
+/// is asked, so that an unwritable path never costs a secret that is shown only once.
+struct PrivateFile {
+    path: PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl PrivateFile {
+    fn create(path: &Path) -> Result<Self, CliError> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(path).map_err(|source| CliError::WriteFile {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok(Self {
+            path: path.to_owned(),
+            file: Some(file),
+        })
     }
-    let mut file = options.open(path).map_err(fail)?;
-    file.write_all(content).map_err(fail)?;
-    file.sync_all().map_err(fail)
+
+    fn write(mut self, content: &[u8]) -> Result<(), CliError> {
+        let path = self.path.clone();
+        let fail = |source| CliError::WriteFile { path, source };
+        let Some(mut file) = self.file.take() else {
+            return Err(fail(std::io::ErrorKind::Other.into()));
+        };
+        match file.write_all(content).and_then(|()| file.sync_all()) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = std::fs::remove_file(&self.path);
+                Err(fail(e))
+            }
+        }
+    }
+}
+
+impl Drop for PrivateFile {
+    /// A file that was never written (the request failed) is removed again.
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 fn certificates_table(list: &[CertificateBody]) {
@@ -156,6 +190,7 @@ pub async fn run(s: &Session, cmd: ServiceAccountsCommand, json: bool) -> Result
             out,
         } => {
             let certificate_pem = certificate.as_deref().map(read).transpose()?;
+            let target = out.as_deref().map(PrivateFile::create).transpose()?;
             let spec = CreateServiceAccount {
                 name,
                 metascopes,
@@ -165,8 +200,8 @@ pub async fn run(s: &Session, cmd: ServiceAccountsCommand, json: bool) -> Result
             let created = console.create_service_account(org, project, &spec).await?;
             let file =
                 serde_json::to_vec_pretty(&created.service_credentials).map_err(CliError::Print)?;
-            match &out {
-                Some(path) => write_private(path, &file)?,
+            match target {
+                Some(target) => target.write(&file)?,
                 None if !json => {
                     output::json(&created.service_credentials)?;
                     output::warn(
@@ -202,11 +237,16 @@ pub async fn run(s: &Session, cmd: ServiceAccountsCommand, json: bool) -> Result
             private_key_out,
         } => {
             let certificate_pem = certificate.as_deref().map(read).transpose()?;
+            let target = private_key_out
+                .as_deref()
+                .filter(|_| certificate_pem.is_none())
+                .map(PrivateFile::create)
+                .transpose()?;
             let added = console
                 .add_certificate(org, id, &AddCertificate { certificate_pem })
                 .await?;
-            if let (Some(path), Some(key)) = (&private_key_out, &added.private_key) {
-                write_private(path, key.as_bytes())?;
+            if let (Some(target), Some(key)) = (target, &added.private_key) {
+                target.write(key.as_bytes())?;
             }
             if json {
                 return output::json(&added);

@@ -18,6 +18,7 @@ mod jwt_support;
 mod node;
 mod openapi;
 mod products;
+mod service_accounts;
 mod support;
 mod throttling;
 mod usage;
