@@ -1,5 +1,6 @@
-//! Adobe's real Node clients, installed from the npm registry with the committed lock file, run
-//! against a Latchkey server: only the base URL changes (SPEC: faithful enough that Adobe's own
+//! Adobe's real Node clients (`@adobe/aio-lib-ims`, and `@adobe/jwt-auth` for the legacy JWT
+//! exchange), installed from the npm registry with the committed lock file, run against a
+//! Latchkey server: only the base URL changes (SPEC: faithful enough that Adobe's own
 //! clients work by changing only the base URL).
 //!
 //! Needs `node` and `npm`. Without them the test is skipped locally, but fails under CI
@@ -32,7 +33,12 @@ fn install() -> Option<PathBuf> {
     let lock = std::fs::read(src.join("package-lock.json")).unwrap();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("node-clients");
     std::fs::create_dir_all(&dir).unwrap();
-    for f in ["package.json", "package-lock.json", "aio-lib-ims.cjs"] {
+    for f in [
+        "package.json",
+        "package-lock.json",
+        "aio-lib-ims.cjs",
+        "jwt-auth.cjs",
+    ] {
         std::fs::copy(src.join(f), dir.join(f)).unwrap();
     }
     let stamp = dir.join(".installed-lock");
@@ -84,4 +90,46 @@ async fn aio_lib_ims_gets_and_caches_a_token() {
     assert_eq!(r["direct_expiry"].as_i64().unwrap(), created + 86_400_000);
     assert!(r["context_token"].as_str().unwrap().starts_with("ey"));
     assert_eq!(r["cached"], true, "aio-lib-ims reuses a valid token");
+}
+
+#[tokio::test]
+async fn adobe_jwt_auth_exchanges_a_jwt_with_the_service_credentials_json() {
+    let Some(dir) = install() else { return };
+    let s = TestServer::start().await;
+    let sc = s
+        .dev
+        .credentials
+        .service_account_jwt
+        .as_ref()
+        .expect("dev mode seeds a service account");
+    let cwd = tempfile::tempdir().unwrap();
+    let file = cwd.path().join("service-credentials.json");
+    std::fs::write(&file, serde_json::to_vec(sc).unwrap()).unwrap();
+    let out = tokio::process::Command::new("node")
+        .arg(dir.join("jwt-auth.cjs"))
+        .current_dir(cwd.path())
+        .env("IMS_BASE", &s.base_url)
+        .env("SERVICE_CREDENTIALS", &file)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "@adobe/jwt-auth failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["ok"]["token_type"], "bearer");
+    assert_eq!(r["ok"]["expires_in"], 86_399_999);
+    let token = claims(r["ok"]["access_token"].as_str().unwrap());
+    assert_eq!(
+        token["client_id"],
+        sc.integration.technical_account.client_id.as_str()
+    );
+    assert_eq!(token["user_id"], sc.integration.id.as_str());
+    assert_eq!(r["refused"]["code"], "invalid_scope");
+    assert_eq!(
+        r["refused"]["message"],
+        "The metascopes in the JWT are not a subset of the metascopes in the binding."
+    );
 }
