@@ -203,12 +203,12 @@ fn check_times(claims: &Map<String, Value>, now: UnixMillis) -> Result<UnixMilli
         ));
     }
     for name in ["nbf", "iat"] {
-        if let Some(t) = int_claim(claims, name)? {
-            if UnixMillis::from_secs(t) > now.plus_millis(SKEW_MS) {
-                return Err(invalid_token(format!(
-                    "{name} is in the future: check the client's clock"
-                )));
-            }
+        if let Some(t) = int_claim(claims, name)?
+            && UnixMillis::from_secs(t) > now.plus_millis(SKEW_MS)
+        {
+            return Err(invalid_token(format!(
+                "{name} is in the future: check the client's clock"
+            )));
         }
     }
     Ok(exp)
