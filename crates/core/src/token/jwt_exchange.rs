@@ -353,3 +353,99 @@ pub fn verify_assertion(
         expires_at,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+    use base64::engine::general_purpose::STANDARD;
+    use serde_json::json;
+
+    use super::*;
+    use crate::credentials::CredentialKind;
+    use crate::ids::{ClientId, OrgId, TechnicalAccountId};
+    use crate::service_account::certificate::rsa_public_key;
+    use crate::service_account::generate::generate;
+
+    const NOW: UnixMillis = UnixMillis(1_800_000_000_000);
+    const ME: &str = "http://127.0.0.1:8080";
+
+    fn credential() -> Credential {
+        Credential {
+            id: 1,
+            project_id: 1,
+            org_id: OrgId::generate().unwrap(),
+            kind: CredentialKind::ServiceAccountJwt,
+            name: "sa".into(),
+            client_id: ClientId::generate().unwrap(),
+            technical_account_id: TechnicalAccountId::generate().unwrap(),
+            technical_account_email: "x@techacct.adobe.com".into(),
+            scopes: ScopeList::parse("ent_aem_cloud_api,ent_cloudmgr_sdk").unwrap(),
+            admin: false,
+            enabled: true,
+            tokens_revoked_before: UnixMillis(0),
+            created_at: UnixMillis(0),
+        }
+    }
+
+    fn sign(payload: &Value, pem: &str) -> String {
+        let der: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let key = RsaKeyPair::from_pkcs8(&STANDARD.decode(der).unwrap()).unwrap();
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#),
+            URL_SAFE_NO_PAD.encode(payload.to_string())
+        );
+        let mut sig = vec![0u8; key.public_modulus_len()];
+        key.sign(
+            &RSA_PKCS1_SHA256,
+            &SystemRandom::new(),
+            input.as_bytes(),
+            &mut sig,
+        )
+        .unwrap();
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
+    }
+
+    #[test]
+    fn a_well_formed_assertion_grants_its_metascopes_and_each_rule_has_its_code() {
+        let c = credential();
+        let g = generate(c.technical_account_id.as_str(), NOW).unwrap();
+        let keys = vec![rsa_public_key(&g.certificate.der).unwrap()];
+        let origins = [ADOBE_IMS_ORIGIN, ME];
+        let exp = NOW.as_secs() + 300;
+        let good = json!({
+            "exp": exp, "iss": c.org_id.as_str(), "sub": c.technical_account_id.as_str(),
+            "aud": format!("{ME}/c/{}", c.client_id), format!("{ME}/s/ent_aem_cloud_api"): true,
+            "jti": "j-1",
+        });
+        let v =
+            verify_assertion(&sign(&good, &g.private_key_pem), &c, &keys, &origins, NOW).unwrap();
+        assert_eq!(v.metascopes.items(), ["ent_aem_cloud_api"]);
+        assert_eq!(v.jti.as_deref(), Some("j-1"));
+        assert_eq!(v.expires_at, UnixMillis::from_secs(exp));
+
+        let check = |claims: Value, keys: &[Vec<u8>]| {
+            verify_assertion(&sign(&claims, &g.private_key_pem), &c, keys, &origins, NOW)
+                .map(|_| ())
+                .map_err(|e| e.code())
+        };
+        let mut wrong_sub = good.clone();
+        wrong_sub["sub"] = json!("AAAAAAAAAAAAAAAAAAAAAAAA@techacct.adobe.com");
+        assert_eq!(check(wrong_sub, &keys), Err("invalid_token"));
+        let mut late = good.clone();
+        late["exp"] = json!(NOW.as_secs() - 31);
+        assert_eq!(check(late, &keys), Err("invalid_token"));
+        let mut skewed = good.clone();
+        skewed["exp"] = json!(NOW.as_secs() - 29);
+        assert_eq!(check(skewed, &keys), Ok(()));
+        let mut other_client = good.clone();
+        other_client["aud"] = json!(format!("{ADOBE_IMS_ORIGIN}/c/someone-else"));
+        assert_eq!(check(other_client, &keys), Err("invalid_client"));
+        let mut ungranted = good.clone();
+        ungranted[format!("{ME}/s/ent_other")] = json!(true);
+        assert_eq!(check(ungranted, &keys), Err("invalid_scope"));
+        // No active certificate: nothing verifies.
+        assert_eq!(check(good.clone(), &[]), Err("invalid_signature"));
+    }
+}
