@@ -100,6 +100,24 @@ pub enum CliError {
     /// A console call failed.
     #[error("{0}")]
     Console(#[source] ClientError),
+    /// A file named on the command line cannot be read.
+    #[error("cannot read {}: {source}", path.display())]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An output file cannot be written (what it would have held was not printed either).
+    #[error("cannot write {}: {source}: choose a writable path that does not exist yet", path.display())]
+    WriteFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl From<ClientError> for CliError {
@@ -117,7 +135,9 @@ impl CliError {
             | CliError::UnknownCredentialId { .. }
             | CliError::DevFileRead { .. }
             | CliError::DevFileParse { .. }
-            | CliError::ConfigFile { .. } => USAGE,
+            | CliError::ConfigFile { .. }
+            | CliError::ReadFile { .. }
+            | CliError::WriteFile { .. } => USAGE,
             CliError::RotationRefused(_) => REFUSED,
             CliError::RotationUnfinished(_) => UNFINISHED,
             CliError::Runtime(_) | CliError::Print(_) => UNAVAILABLE,

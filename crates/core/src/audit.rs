@@ -54,6 +54,12 @@ pub enum AuditAction {
     AclAdded,
     /// A grant was removed.
     AclDeleted,
+    /// A certificate was added to a service account (JWT) credential.
+    CertificateAdded,
+    /// A certificate of a service account was revoked.
+    CertificateRevoked,
+    /// A (revoked) certificate of a service account was deleted.
+    CertificateDeleted,
 }
 
 impl AuditAction {
@@ -82,11 +88,14 @@ impl AuditAction {
             AuditAction::AemUserCreated => "aem_user.created",
             AuditAction::AclAdded => "acl.added",
             AuditAction::AclDeleted => "acl.deleted",
+            AuditAction::CertificateAdded => "certificate.added",
+            AuditAction::CertificateRevoked => "certificate.revoked",
+            AuditAction::CertificateDeleted => "certificate.deleted",
         }
     }
 
     /// Every action, for documentation and filter validation.
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::OrganizationCreated,
         AuditAction::ProjectCreated,
         AuditAction::CredentialCreated,
@@ -109,6 +118,9 @@ impl AuditAction {
         AuditAction::AemUserCreated,
         AuditAction::AclAdded,
         AuditAction::AclDeleted,
+        AuditAction::CertificateAdded,
+        AuditAction::CertificateRevoked,
+        AuditAction::CertificateDeleted,
     ];
 
     /// Parses a stable name.

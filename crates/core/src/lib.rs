@@ -11,6 +11,8 @@
 //! - [`keys`]: signing keys (RS256, ES256, EdDSA), their encryption at rest, the JWKS document.
 //! - [`token`]: access-token claims, client authentication, the `client_credentials` grant and
 //!   the verification of Latchkey's own tokens.
+//! - [`service_account`]: legacy Service Account (JWT) credentials: certificates (upload,
+//!   generation), the AEM service credentials JSON.
 //! - [`products`]: products (AEM environments), product profiles, services.
 //! - [`provision`]: creating organizations, projects and credentials with fresh ids and secrets.
 //! - [`throttle`]: per-credential token budgets and failed-authentication throttling.
@@ -26,6 +28,7 @@ pub mod products;
 pub mod provision;
 pub mod scope;
 pub mod secret;
+pub mod service_account;
 pub mod store;
 pub mod throttle;
 pub mod time;

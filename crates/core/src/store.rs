@@ -21,6 +21,7 @@ use crate::ids::{ClientId, OrgId};
 use crate::keys::StoredKey;
 use crate::products::{NewProduct, NewProfile, Product, ProductProfile};
 use crate::secret::SecretHash;
+use crate::service_account::Certificate;
 use crate::time::UnixMillis;
 
 /// Storage failures, as the domain sees them.
@@ -38,6 +39,10 @@ pub enum StoreError {
     /// Deleting this secret would leave the credential with none.
     #[error("the last client secret of a credential cannot be deleted")]
     LastSecret,
+    /// The change breaks a rule of the domain (a limit, an order of steps); the text says which
+    /// and what to do, and is fit to show to the caller.
+    #[error("refused: {0}")]
+    Refused(String),
     /// The database could not be reached or failed; the detail is for logs only.
     #[error("storage unavailable: {0}")]
     Unavailable(String),
@@ -254,6 +259,69 @@ pub trait ProductStore: Send + Sync {
     async fn profile_credentials(&self, profile_id: i64) -> Result<Vec<i64>, StoreError>;
 }
 
+/// Legacy Service Account (JWT) credentials: their certificates, the technical-account limit per
+/// AEM environment, and single-use assertion ids.
+#[async_trait]
+pub trait ServiceAccountStore: Send + Sync {
+    /// Creates a credential (normally of kind `service_account_jwt`) with its first secret and
+    /// first certificate, atomically. With `product_id`, it also takes one of that product's
+    /// technical-account slots: `Refused` when `max_per_product` are taken (slots of deleted
+    /// credentials stay taken), `NotFound` when the product is not in the credential's
+    /// organization. Race-free: concurrent creations never exceed the limit.
+    #[allow(clippy::too_many_arguments)]
+    async fn create_service_account(
+        &self,
+        new: &NewCredential,
+        first_secret_uuid: &str,
+        first_secret_hash: &SecretHash,
+        certificate: &Certificate,
+        product_id: Option<i64>,
+        max_per_product: usize,
+        now: UnixMillis,
+        audit: &AuditEntry,
+    ) -> Result<Credential, StoreError>;
+    /// Technical-account slots taken on a product (deleted credentials included).
+    async fn technical_accounts_used(&self, product_id: i64) -> Result<u64, StoreError>;
+    /// Certificates of a credential, oldest first (empty for an unknown credential).
+    async fn list_certificates(&self, credential_id: i64) -> Result<Vec<Certificate>, StoreError>;
+    /// Adds a certificate: `NotFound` when the credential does not exist, `Conflict` when it
+    /// already holds this certificate, `Refused` when it holds `max` certificates already.
+    async fn add_certificate(
+        &self,
+        certificate: &Certificate,
+        max: usize,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Revokes a certificate (from now on it verifies nothing); `NotFound` when absent,
+    /// `Refused` when it is already revoked.
+    async fn revoke_certificate(
+        &self,
+        credential_id: i64,
+        id: &str,
+        now: UnixMillis,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Deletes a revoked certificate; `NotFound` when absent, `Refused` when not revoked yet
+    /// (revoke, then delete, as at Adobe).
+    async fn delete_certificate(
+        &self,
+        credential_id: i64,
+        id: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// Records the use of an assertion id: `true` the first time, `false` for every later call
+    /// with the same client and `jti`, on every node and under any concurrency (a unique key).
+    /// The record is kept until `expires_at`.
+    async fn consume_jti(
+        &self,
+        client_id: &ClientId,
+        jti: &str,
+        expires_at: UnixMillis,
+    ) -> Result<bool, StoreError>;
+    /// Drops assertion ids that expired before `now`; returns how many.
+    async fn purge_expired_jtis(&self, now: UnixMillis) -> Result<u64, StoreError>;
+}
+
 /// The audit log.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
@@ -274,6 +342,7 @@ pub trait Store:
     + ProductStore
     + AemStore
     + DamStore
+    + ServiceAccountStore
 {
     /// Checks that the database answers (readiness).
     async fn ping(&self) -> Result<(), StoreError>;

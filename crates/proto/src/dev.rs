@@ -58,6 +58,10 @@ pub struct DevAdminCredential {
 pub struct DevCredentialSet {
     /// The demo OAuth Server-to-Server credential.
     pub oauth_server_to_server: DevOAuthCredential,
+    /// The demo legacy Service Account (JWT) credential: the AEM service credentials JSON,
+    /// private key and client secret included (absent in files written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_account_jwt: Option<crate::service_accounts::ServiceCredentials>,
 }
 
 /// One OAuth Server-to-Server credential, including its plaintext secret (dev mode only).

@@ -7,6 +7,8 @@
 //! - [`oauth`]: the standard OAuth documents: RFC 8414 metadata and RFC 7662 introspection.
 //! - [`aem`]: the Assets and Folders APIs and the console's AEM administration.
 //! - [`console`]: the console API, including the I/O Management API secrets shapes.
+//! - [`service_accounts`]: legacy JWT service accounts: console bodies, the AEM service
+//!   credentials JSON, the `/ims/exchange/jwt` answer.
 //! - [`dev`]: the `dev-credentials.json` file written by `latchkey serve --dev`.
 //!
 //! With the `openapi` feature, the wire types of the HTTP API derive `utoipa::ToSchema`, so the
@@ -17,3 +19,4 @@ pub mod console;
 pub mod dev;
 pub mod ims;
 pub mod oauth;
+pub mod service_accounts;

@@ -1,6 +1,8 @@
-//! Dev mode (`latchkey serve --dev`): on an empty installation, seed a demo project and OAuth
-//! Server-to-Server credential in the initial organization, write `<data-dir>/dev-credentials.json`
-//! (mode 0600) and print a ready-to-paste curl.
+//! Dev mode (`latchkey serve --dev`): on an empty installation, seed a demo project, an OAuth
+//! Server-to-Server credential and a legacy Service Account (JWT) credential in the initial
+//! organization, write `<data-dir>/dev-credentials.json` (mode 0600, with the JWT credential's
+//! AEM service credentials JSON under `credentials.service_account_jwt`) and print a
+//! ready-to-paste curl.
 //!
 //! The AEM side is seeded too ([`crate::dev_aem`]): an environment, a read-only profile, an
 //! api.yaml and a sample asset, listed under `"aem"` in the file.
@@ -14,9 +16,13 @@ use latchkey_core::audit::Actor;
 use latchkey_core::credentials::CredentialKind;
 use latchkey_core::provision::{self, CredentialSpec};
 use latchkey_core::scope::ScopeList;
+use latchkey_core::service_account::generate::generate;
+use latchkey_core::service_account::provision::{create_service_account, new_service_account};
+use latchkey_core::service_account::service_credentials::service_credentials;
 use latchkey_proto::dev::{
     DevAdminCredential, DevCredentialSet, DevCredentials, DevOAuthCredential,
 };
+use latchkey_proto::service_accounts::ServiceCredentials;
 
 use crate::bootstrap::{self, Bootstrapped};
 use crate::startup::{StartError, write_private_file};
@@ -24,6 +30,8 @@ use crate::state::AppState;
 
 /// Scopes of the demo credential (the Assets Author and Folders APIs of seed 001).
 pub const DEMO_SCOPES: &str = "openid,AdobeID,aem.assets.author,aem.folders";
+/// Metascopes of the demo service account (AEM's, seed 002).
+pub const DEMO_METASCOPES: &str = "ent_aem_cloud_api";
 /// The file written into the data directory.
 pub const DEV_FILE: &str = "dev-credentials.json";
 const SEEDED_KEY: &str = "dev_seeded";
@@ -77,6 +85,7 @@ pub async fn seed(
             .await
             .map_err(StartError::store)?;
     let aem = crate::dev_aem::seed(state, &org_id, &cred, now).await?;
+    let service_account = seed_service_account(state, &project, now).await?;
     let dev = DevCredentials {
         ims: state.issuer.clone(),
         org_id: org_id.to_string(),
@@ -89,6 +98,7 @@ pub async fn seed(
                 technical_account_id: cred.technical_account_id.to_string(),
                 technical_account_email: cred.technical_account_email.clone(),
             },
+            service_account_jwt: Some(service_account),
         },
         admin: fresh_admin.map(|b| DevAdminCredential {
             credential_id: b.admin.id,
@@ -106,6 +116,44 @@ pub async fn seed(
         .map_err(StartError::store)?;
     tracing::info!(org_id = %org_id, client_id = %cred.client_id, "seeded dev organization, project and credential");
     Ok(Some(dev))
+}
+
+/// Creates the demo service account with a generated certificate; returns its complete AEM
+/// service credentials JSON (private key and client secret included: dev mode only).
+async fn seed_service_account(
+    state: &AppState,
+    project: &latchkey_core::credentials::Project,
+    now: latchkey_core::time::UnixMillis,
+) -> Result<ServiceCredentials, StartError> {
+    let metascopes =
+        ScopeList::parse(DEMO_METASCOPES).map_err(|e| StartError::Keys(e.to_string()))?;
+    let new = new_service_account(
+        project,
+        "Demo Service Account (JWT) credential".into(),
+        metascopes,
+    )
+    .map_err(StartError::store)?;
+    let generated = generate(new.technical_account_id.as_str(), now)
+        .map_err(|e| StartError::Keys(e.to_string()))?;
+    let private_key = generated.private_key_pem.as_str().to_owned();
+    let (cred, secret, cert) = create_service_account(
+        state.store.as_ref(),
+        &state.hasher,
+        &Actor::system(),
+        &new,
+        generated.certificate,
+        None,
+        now,
+    )
+    .await
+    .map_err(StartError::store)?;
+    Ok(service_credentials(
+        &cred,
+        &state.issuer,
+        Some(&cert),
+        Some(private_key),
+        Some(secret.expose().to_owned()),
+    ))
 }
 
 /// The banner printed on stdout in dev mode: where the credentials are and a curl to try.

@@ -9,6 +9,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use latchkey_core::token::error::{ClientAuthFailure, TokenError};
+use latchkey_core::token::jwt_exchange::ExchangeError;
 use latchkey_proto::ims::OAuthError;
 
 /// An error of an IMS endpoint, with what the HTTP layer adds to [`TokenError`].
@@ -34,6 +35,13 @@ pub enum ImsError {
     MethodNotAllowed,
     /// Revocation could not be recorded (RFC 7009 §2.2.1: 503, retry).
     RevocationUnavailable,
+    /// The legacy JWT exchange refused the assertion (Adobe's codes, all 400;
+    /// reference/adobe-protocol.md §3.4).
+    Exchange(ExchangeError),
+    /// The legacy JWT exchange refused the client: 400 `invalid_client` for an unknown client,
+    /// 401 `invalid_client` otherwise (Adobe: "client_id/secret mismatch", "client lacks
+    /// exchange_jwt").
+    ExchangeClient(ClientAuthFailure),
 }
 
 impl From<TokenError> for ImsError {
@@ -63,6 +71,8 @@ impl ImsError {
             ImsError::UnsupportedMediaType => "unsupported_media_type",
             ImsError::MethodNotAllowed => "method_not_allowed",
             ImsError::RevocationUnavailable => "unavailable",
+            ImsError::Exchange(e) => e.code(),
+            ImsError::ExchangeClient(f) => f.label(),
         }
     }
 }
@@ -162,6 +172,22 @@ impl IntoResponse for ImsError {
                 r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
                 r
             }
+            ImsError::Exchange(e) => {
+                body(StatusCode::BAD_REQUEST, e.code(), e.description().to_owned())
+            }
+            ImsError::ExchangeClient(f) => match f {
+                ClientAuthFailure::UnknownClient => {
+                    body(StatusCode::BAD_REQUEST, "invalid_client", f.description().into())
+                }
+                ClientAuthFailure::WrongSecret | ClientAuthFailure::Disabled => {
+                    body(StatusCode::UNAUTHORIZED, "invalid_client", f.description().into())
+                }
+                ClientAuthFailure::WrongKind => body(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_client",
+                    "this client is not a service account (JWT) credential: OAuth Server-to-Server credentials get tokens from /ims/token/v3 with grant_type=client_credentials".into(),
+                ),
+            },
             ImsError::RevocationUnavailable => {
                 let mut r = body(
                     StatusCode::SERVICE_UNAVAILABLE,

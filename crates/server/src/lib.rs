@@ -189,7 +189,8 @@ impl Server {
     }
 }
 
-/// Background upkeep: flush secret usage, prune throttle windows, purge old revocations.
+/// Background upkeep: flush secret usage, prune throttle windows, purge old revocations and
+/// expired assertion ids.
 async fn maintain(state: AppState, every: Duration) {
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     let mut rounds: u64 = 0;
@@ -204,6 +205,11 @@ async fn maintain(state: AppState, every: Duration) {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired revocations"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "could not purge expired revocations"),
+            }
+            match state.store.purge_expired_jtis(now).await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "purged expired assertion ids"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "could not purge expired assertion ids"),
             }
         }
     }

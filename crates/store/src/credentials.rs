@@ -10,12 +10,71 @@ use latchkey_core::ids::{ClientId, OrgId};
 use latchkey_core::secret::SecretHash;
 use latchkey_core::store::{CredentialStore, StoreError};
 use latchkey_core::time::UnixMillis;
+use sqlx::AnyConnection;
 
 use crate::SqlStore;
 use crate::audit::{commit_audited, record};
 use crate::errors::{db_err, is_foreign_key_violation};
 use crate::rows::{self, credential_columns, flag_value, get, secret_columns};
 use crate::secrets::insert_secret;
+
+/// Inserts a credential row inside the caller's transaction and returns its id; `NotFound` when
+/// the project does not exist in that organization.
+pub(crate) async fn insert_credential(
+    conn: &mut AnyConnection,
+    new: &NewCredential,
+    now: UnixMillis,
+) -> Result<i64, StoreError> {
+    // The SELECT inserts nothing when the project does not exist in that organization.
+    let row = sqlx::query(
+        "INSERT INTO credentials (project_id, org_id, kind, name, client_id, \
+         technical_account_id, technical_account_email, scopes, admin, enabled, \
+         tokens_revoked_before, created_at, updated_at) \
+         SELECT id, org_id, $3, $4, $5, $6, $7, $8, $10, 1, 0, $9, $9 \
+         FROM projects WHERE id = $1 AND org_id = $2 \
+         RETURNING id",
+    )
+    .bind(new.project_id)
+    .bind(new.org_id.as_str())
+    .bind(new.kind.as_str())
+    .bind(new.name.as_str())
+    .bind(new.client_id.as_str())
+    .bind(new.technical_account_id.as_str())
+    .bind(new.technical_account_email.as_str())
+    .bind(rows::scopes_value(&new.scopes))
+    .bind(now.0)
+    .bind(flag_value(new.admin))
+    .fetch_optional(conn)
+    .await
+    .map_err(|e| {
+        if is_foreign_key_violation(&e) {
+            StoreError::NotFound
+        } else {
+            db_err(e)
+        }
+    })?
+    .ok_or(StoreError::NotFound)?;
+    get(&row, "id")
+}
+
+/// The credential `new` became, as stored at `now` with id `id`.
+pub(crate) fn created(id: i64, new: &NewCredential, now: UnixMillis) -> Credential {
+    Credential {
+        id,
+        project_id: new.project_id,
+        org_id: new.org_id.clone(),
+        kind: new.kind,
+        name: new.name.clone(),
+        client_id: new.client_id.clone(),
+        technical_account_id: new.technical_account_id.clone(),
+        technical_account_email: new.technical_account_email.clone(),
+        scopes: new.scopes.clone(),
+        admin: new.admin,
+        enabled: true,
+        tokens_revoked_before: UnixMillis(0),
+        created_at: now,
+    }
+}
 
 #[async_trait]
 impl CredentialStore for SqlStore {
@@ -28,56 +87,13 @@ impl CredentialStore for SqlStore {
         audit: &AuditEntry,
     ) -> Result<Credential, StoreError> {
         let mut tx = self.pool.begin().await.map_err(db_err)?;
-        // The SELECT inserts nothing when the project does not exist in that organization.
-        let row = sqlx::query(
-            "INSERT INTO credentials (project_id, org_id, kind, name, client_id, \
-             technical_account_id, technical_account_email, scopes, admin, enabled, \
-             tokens_revoked_before, created_at, updated_at) \
-             SELECT id, org_id, $3, $4, $5, $6, $7, $8, $10, 1, 0, $9, $9 \
-             FROM projects WHERE id = $1 AND org_id = $2 \
-             RETURNING id",
-        )
-        .bind(new.project_id)
-        .bind(new.org_id.as_str())
-        .bind(new.kind.as_str())
-        .bind(new.name.as_str())
-        .bind(new.client_id.as_str())
-        .bind(new.technical_account_id.as_str())
-        .bind(new.technical_account_email.as_str())
-        .bind(rows::scopes_value(&new.scopes))
-        .bind(now.0)
-        .bind(flag_value(new.admin))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| {
-            if is_foreign_key_violation(&e) {
-                StoreError::NotFound
-            } else {
-                db_err(e)
-            }
-        })?
-        .ok_or(StoreError::NotFound)?;
-        let id: i64 = get(&row, "id")?;
+        let id = insert_credential(&mut tx, new, now).await?;
 
         insert_secret(&mut tx, first_secret_uuid, id, first_secret_hash, now).await?;
         record(&mut tx, audit).await?;
         tx.commit().await.map_err(db_err)?;
 
-        Ok(Credential {
-            id,
-            project_id: new.project_id,
-            org_id: new.org_id.clone(),
-            kind: new.kind,
-            name: new.name.clone(),
-            client_id: new.client_id.clone(),
-            technical_account_id: new.technical_account_id.clone(),
-            technical_account_email: new.technical_account_email.clone(),
-            scopes: new.scopes.clone(),
-            admin: new.admin,
-            enabled: true,
-            tokens_revoked_before: UnixMillis(0),
-            created_at: now,
-        })
+        Ok(created(id, new, now))
     }
 
     async fn get_credential(&self, id: i64) -> Result<Option<Credential>, StoreError> {
@@ -202,6 +218,11 @@ impl CredentialStore for SqlStore {
             .await
             .map_err(db_err)?;
         sqlx::query("DELETE FROM profile_assignments WHERE credential_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?;
+        sqlx::query("DELETE FROM service_account_certificates WHERE credential_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await

@@ -18,6 +18,8 @@
 //! - `aem.rs`: deployed `api.yaml` files, technical-account users and group ACLs
 //!   ([`latchkey_core::aem::store::AemStore`]).
 //! - `dam.rs`: folders and assets ([`latchkey_core::aem::store::DamStore`]).
+//! - `service_accounts.rs`: legacy JWT service accounts: certificates, technical-account slots
+//!   per environment, single-use assertion ids ([`latchkey_core::store::ServiceAccountStore`]).
 //! - `meta.rs`: installation facts ([`latchkey_core::store::MetaStore`]).
 //! - `audit.rs`: the audit log ([`latchkey_core::store::AuditStore`]), and the helper every
 //!   mutating call uses to write its entry inside its own transaction.
@@ -44,6 +46,7 @@ mod products;
 mod revocations;
 mod rows;
 mod secrets;
+mod service_accounts;
 
 #[cfg(feature = "testing")]
 pub mod testing;

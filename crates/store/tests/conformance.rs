@@ -115,10 +115,20 @@ conformance!(
     aem_user_is_created_exactly_once_under_concurrency,
     aem_acls_round_trip,
     dam_nodes_tree_paging_versions_and_subtree_delete,
+    service_account_with_certificate_round_trip,
+    certificates_up_to_the_limit_and_unique,
+    technical_account_limit_counts_deleted_accounts,
+    concurrent_creations_never_exceed_the_technical_account_limit,
+    one_credential_per_kind_and_technical_account,
+    assertion_ids_are_single_use_even_concurrently,
 );
 
 /// The contract cases, each against a fresh, empty store.
 mod cases {
+    // Legacy service accounts, in `cases/service_accounts.rs`.
+    mod service_accounts;
+    pub use service_accounts::*;
+
     use std::collections::BTreeSet;
 
     mod aem;

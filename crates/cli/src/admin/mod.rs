@@ -1,5 +1,6 @@
 //! `latchkey admin`: an organization admin's console commands, one file per resource:
-//! [`projects`], [`credentials`], [`products`] (products and profiles) and the [`audit`] log.
+//! [`projects`], [`credentials`], [`products`] (products and profiles), [`service_accounts`]
+//! (legacy JWT credentials and their certificates) and the [`audit`] log.
 //!
 //! The caller's token asks for no particular scope (the credential's own scopes); the console
 //! checks that the credential is an admin of the organization.
@@ -8,6 +9,7 @@ mod audit;
 mod credentials;
 mod products;
 mod projects;
+mod service_accounts;
 
 use clap::{Args, Subcommand};
 
@@ -40,6 +42,10 @@ enum AdminCommand {
     /// Product profiles: list, create, services, delete, assign, unassign, of.
     #[command(subcommand)]
     Profiles(products::ProfilesCommand),
+    /// Legacy Service Account (JWT) credentials: create, certificates, add-certificate,
+    /// revoke-certificate, delete-certificate, download, migrate.
+    #[command(subcommand)]
+    ServiceAccounts(service_accounts::ServiceAccountsCommand),
     /// The audit log, newest first.
     #[command(
         after_help = "Example:\n  latchkey admin audit --action secret.added --limit 20 --dev-credentials latchkey-data/dev-credentials.json"
@@ -56,6 +62,7 @@ Examples:
   latchkey admin projects create Billing --dev-credentials latchkey-data/dev-credentials.json
   latchkey admin credentials create --project 2 --name billing-sync --scopes openid,AdobeID
   latchkey admin credentials revoke-tokens 7
+  latchkey admin service-accounts create --project 1 --name aem --metascopes ent_aem_cloud_api --out sc.json
   latchkey admin audit --actor 39b5f8e626fce4dc7e59fd8bfddbb2fa --json
 
 {EXIT_CODES}"
@@ -73,6 +80,7 @@ pub fn run(args: AdminArgs) -> Result<(), CliError> {
             AdminCommand::Credentials(cmd) => credentials::run(&session, cmd, json).await,
             AdminCommand::Products(cmd) => products::run_products(&session, cmd, json).await,
             AdminCommand::Profiles(cmd) => products::run_profiles(&session, cmd, json).await,
+            AdminCommand::ServiceAccounts(cmd) => service_accounts::run(&session, cmd, json).await,
             AdminCommand::Audit(a) => audit::run(&session, a, json).await,
         }
     })

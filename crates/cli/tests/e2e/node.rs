@@ -1,5 +1,6 @@
-//! Adobe's real Node clients, installed from the npm registry with the committed lock file, run
-//! against a Latchkey server: only the base URL changes (SPEC: faithful enough that Adobe's own
+//! Adobe's real Node clients (`@adobe/aio-lib-ims`, and `@adobe/jwt-auth` for the legacy JWT
+//! exchange), installed from the npm registry with the committed lock file, run against a
+//! Latchkey server: only the base URL changes (SPEC: faithful enough that Adobe's own
 //! clients work by changing only the base URL).
 //!
 //! Needs `node` and `npm`. Without them the test is skipped locally, but fails under CI
@@ -37,6 +38,7 @@ fn install() -> Option<PathBuf> {
         "package-lock.json",
         "aio-lib-ims.cjs",
         "seed-001-index.mjs",
+        "jwt-auth.cjs",
     ] {
         std::fs::copy(src.join(f), dir.join(f)).unwrap();
     }
@@ -138,4 +140,46 @@ async fn seed_001_node_sample_prints_the_sample_assets_metadata() {
         "{stdout}"
     );
     s.stop().await;
+}
+
+#[tokio::test]
+async fn adobe_jwt_auth_exchanges_a_jwt_with_the_service_credentials_json() {
+    let Some(dir) = install() else { return };
+    let s = TestServer::start().await;
+    let sc = s
+        .dev
+        .credentials
+        .service_account_jwt
+        .as_ref()
+        .expect("dev mode seeds a service account");
+    let cwd = tempfile::tempdir().unwrap();
+    let file = cwd.path().join("service-credentials.json");
+    std::fs::write(&file, serde_json::to_vec(sc).unwrap()).unwrap();
+    let out = tokio::process::Command::new("node")
+        .arg(dir.join("jwt-auth.cjs"))
+        .current_dir(cwd.path())
+        .env("IMS_BASE", &s.base_url)
+        .env("SERVICE_CREDENTIALS", &file)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "@adobe/jwt-auth failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["ok"]["token_type"], "bearer");
+    assert_eq!(r["ok"]["expires_in"], 86_399_999);
+    let token = claims(r["ok"]["access_token"].as_str().unwrap());
+    assert_eq!(
+        token["client_id"],
+        sc.integration.technical_account.client_id.as_str()
+    );
+    assert_eq!(token["user_id"], sc.integration.id.as_str());
+    assert_eq!(r["refused"]["code"], "invalid_scope");
+    assert_eq!(
+        r["refused"]["message"],
+        "The metascopes in the JWT are not a subset of the metascopes in the binding."
+    );
 }

@@ -7,13 +7,16 @@
 //! - `projects`: list, create;
 //! - `credentials`: list, get, create, update, delete, revoke tokens;
 //! - `products`: products, profiles and credential assignments;
-//! - `audit`: the audit log with its filters.
+//! - `audit`: the audit log with its filters;
+//! - `service_accounts`: legacy JWT service accounts, their certificates, the AEM service
+//!   credentials JSON, migration to OAuth Server-to-Server.
 
 mod audit;
 mod credentials;
 mod products;
 mod projects;
 mod secrets;
+mod service_accounts;
 
 pub use audit::AuditQuery;
 pub use credentials::NewCredential;

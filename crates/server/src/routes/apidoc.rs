@@ -36,7 +36,13 @@ use utoipa::openapi::{License, PathItem};
 use utoipa::{IntoResponses, Modify, OpenApi, ToSchema};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::{aem, console, discovery, health, introspection, revocation, token};
+use latchkey_proto::service_accounts::{
+    AddCertificate, AddedCertificate, CertificateBody, CreateServiceAccount, CreatedServiceAccount,
+    JwtExchangeResponse, MigrateServiceAccount, ServiceCredentials, ServiceIntegration,
+    ServiceTechnicalAccount,
+};
+
+use super::{aem, console, discovery, health, introspection, jwt_exchange, revocation, token};
 
 /// Where the document is served.
 pub const OPENAPI_PATH: &str = "/openapi.json";
@@ -49,7 +55,8 @@ const DESCRIPTION: &str = "\
 Latchkey is an OAuth 2.0 authorization server compatible with Adobe IMS (`client_credentials` \
 grant at `/ims/token/v1..v4`, RFC 7662 introspection, RFC 7009 revocation, RFC 8414 discovery), \
 with a console API under `/console/...` to manage projects, credentials, client secrets, \
-products and the audit log.
+products and the audit log, and the legacy Service Account (JWT) exchange at \
+`/ims/exchange/jwt` with its certificates.
 
 ## Authentication
 
@@ -65,7 +72,10 @@ Every response has an `x-debug-id` header; error responses have `Cache-Control: 
 IMS and OAuth endpoints answer `OAuthError`: `{\"error\", \"error_description\"}` with the \
 RFC 6749 codes `invalid_request`, `invalid_client`, `unauthorized_client`, `invalid_scope`, \
 `unsupported_grant_type`, plus `too_many_requests` (429 with `Retry-After`) and \
-`temporarily_unavailable` (503 with `Retry-After`).
+`temporarily_unavailable` (503 with `Retry-After`). `/ims/exchange/jwt` answers Adobe's codes: \
+400 `invalid_token`, `invalid_signature`, `invalid_scope`, `invalid_jti`, `bad_request`, \
+`invalid_client` (unknown client, `aud` of another client or IMS) and 401 `invalid_client` \
+(wrong secret, disabled, or not a service account).
 
 Console endpoints answer `ConsoleErrorBody`: `{\"error_code\", \"message\"}` with these stable \
 codes:
@@ -147,6 +157,14 @@ An unknown path answers 404 `{\"error\": \"not_found\", \"error_description\"}`.
         aem::assets::patch_metadata,
         aem::assets::download,
         aem::authorize::authorize,
+        jwt_exchange::exchange_jwt,
+        console::service_accounts::create,
+        console::service_accounts::list_certificates,
+        console::service_accounts::add_certificate,
+        console::service_accounts::revoke_certificate,
+        console::service_accounts::delete_certificate,
+        console::service_accounts::download,
+        console::service_accounts::migrate,
     ),
     components(schemas(
         OAuthError,
@@ -195,6 +213,17 @@ An unknown path answers 404 `{\"error\": \"not_found\", \"error_description\"}`.
         AemProblem,
         aem::authorize::Authorized,
         GatewayError,
+        JwtExchangeForm,
+        JwtExchangeResponse,
+        CreateServiceAccount,
+        CreatedServiceAccount,
+        AddCertificate,
+        AddedCertificate,
+        CertificateBody,
+        ServiceCredentials,
+        ServiceIntegration,
+        ServiceTechnicalAccount,
+        MigrateServiceAccount,
     )),
     modifiers(&Header, &Aliases),
     tags(
@@ -208,6 +237,7 @@ An unknown path answers 404 `{\"error\": \"not_found\", \"error_description\"}`.
         (name = "console-aem", description = "AEM administration per environment: the api.yaml allowlist (config pipeline), technical-account users, groups and ACLs."),
         (name = "assets", description = "AEM Assets API behind the AEM authorization chain (also served without the /adobe prefix)."),
         (name = "folders", description = "AEM Folders API behind the AEM authorization chain (also served without the /adobe prefix)."),
+        (name = "console-service-accounts", description = "Legacy Service Account (JWT) credentials: certificates, the AEM service credentials JSON, migration to OAuth Server-to-Server."),
     )
 )]
 pub struct ApiDoc;
@@ -255,6 +285,7 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("/ims/token/v2", "/ims/token/v3"),
     ("/ims/token/v4", "/ims/token/v3"),
     ("/ims/invalidate_token/v2", "/ims/revoke"),
+    ("/ims/exchange/jwt/", "/ims/exchange/jwt"),
     (
         "/.well-known/oauth-authorization-server",
         "/.well-known/openid-configuration",
@@ -423,6 +454,17 @@ pub struct TokenForm {
     pub scope: Option<String>,
     /// Optional organization; must be the credential's.
     pub org_id: Option<String>,
+}
+
+/// Parameters of `POST /ims/exchange/jwt` (legacy service accounts), in the body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct JwtExchangeForm {
+    /// The service account's client id.
+    pub client_id: String,
+    /// One of its client secrets.
+    pub client_secret: String,
+    /// The RS256-signed JWT (compact form).
+    pub jwt_token: String,
 }
 
 /// Parameters of introspection, revocation and `invalidate_token`: the caller's client

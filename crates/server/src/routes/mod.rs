@@ -4,6 +4,7 @@
 //! | route | handler |
 //! |---|---|
 //! | `POST /ims/token/v1..v4` | [`token::token`] |
+//! | `POST /ims/exchange/jwt`, `/ims/exchange/jwt/` | [`jwt_exchange::exchange_jwt`] (legacy service accounts) |
 //! | `POST /ims/introspect` | [`introspection::introspect`] (RFC 7662) |
 //! | `POST /ims/validate_token/v1` | [`introspection::validate_token`] (IMS) |
 //! | `POST /ims/revoke`, `POST /ims/invalidate_token/v2` | [`revocation::revoke`] |
@@ -20,6 +21,7 @@ pub mod console;
 pub mod discovery;
 pub mod health;
 pub mod introspection;
+pub mod jwt_exchange;
 pub mod revocation;
 pub mod token;
 
@@ -43,6 +45,8 @@ pub fn router(state: AppState) -> Router {
         .route("/ims/token/v2", ims(token::token))
         .route("/ims/token/v3", ims(token::token))
         .route("/ims/token/v4", ims(token::token))
+        .route("/ims/exchange/jwt", ims(jwt_exchange::exchange_jwt))
+        .route("/ims/exchange/jwt/", ims(jwt_exchange::exchange_jwt))
         .route("/ims/introspect", ims(introspection::introspect))
         .route("/ims/validate_token/v1", ims(introspection::validate_token))
         .route("/ims/revoke", ims(revocation::revoke))

@@ -50,6 +50,7 @@ impl From<StoreError> for ConsoleError {
             }
             StoreError::SecretLimitReached => ConsoleError::SecretLimitReached(0),
             StoreError::LastSecret => ConsoleError::LastSecret,
+            StoreError::Refused(why) => ConsoleError::Conflict(why),
             StoreError::Unavailable(detail) => {
                 tracing::error!(%detail, "console storage failure");
                 ConsoleError::Unavailable

@@ -21,6 +21,9 @@
 //! | `GET/PUT/DELETE .../products/{id}/api-config` | [`allowlist`]: the environment's `api.yaml` |
 //! | `GET .../products/{id}/users`, `.../groups` | [`aem_security::users`], [`aem_security::groups`] |
 //! | `GET/POST .../products/{id}/acls`, `DELETE .../acls/{acl}` | [`aem_security`]: grants on DAM paths |
+//! | `POST .../projects/{project}/service_accounts` | [`service_accounts::create`] |
+//! | `GET/POST .../credentials/{id}/certificates`, `POST .../certificates/{cert}/revoke`, `DELETE .../certificates/{cert}` | [`service_accounts`] |
+//! | `GET .../credentials/{id}/service_credentials`, `POST .../credentials/{id}/migrate` | [`service_accounts::download`], [`service_accounts::migrate`] |
 
 pub mod aem_security;
 pub mod allowlist;
@@ -32,6 +35,7 @@ pub mod error;
 pub mod organizations;
 pub mod products;
 pub mod secrets;
+pub mod service_accounts;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -131,6 +135,30 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             &format!("{base}/products/{{product}}/acls/{{acl}}"),
             delete(aem_security::delete_acl),
+        )
+        .route(
+            &format!("{base}/projects/{{project}}/service_accounts"),
+            post(service_accounts::create),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/certificates"),
+            get(service_accounts::list_certificates).post(service_accounts::add_certificate),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/certificates/{{cert}}"),
+            delete(service_accounts::delete_certificate),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/certificates/{{cert}}/revoke"),
+            post(service_accounts::revoke_certificate),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/service_credentials"),
+            get(service_accounts::download),
+        )
+        .route(
+            &format!("{base}/credentials/{{cred}}/migrate"),
+            post(service_accounts::migrate),
         )
         .layer(middleware::from_fn_with_state(state, forget_on_change))
 }
