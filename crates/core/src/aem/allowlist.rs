@@ -229,7 +229,7 @@ pub fn check_allowlist(
                 "{NOT_ALLOWLISTED} No api.yaml has been deployed to environment {label}, so no client may call its APIs."
             ),
             format!(
-                "deploy an api.yaml listing {client_id} under data.allowedClientIDs.{tier} (latchkey admin allowlist deploy, or PUT /console/.../environments/{{id}}/api-config)"
+                "deploy an api.yaml listing {client_id} under data.allowedClientIDs.{tier} (PUT /console/organizations/<org>/products/<id>/api-config, or a file in aem.config_dir)"
             ),
         ));
     };

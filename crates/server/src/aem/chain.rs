@@ -83,8 +83,10 @@ impl Caller {
                 self.bucket()
             ),
             format!(
-                "assign the credential to a product profile with the AEM Administrators service, or grant {} on {path} to one of its groups (latchkey admin acl add)",
-                need.as_str()
+                "assign the credential to a product profile with the AEM Administrators service, or grant {} on {path} to one of its groups (POST /console/organizations/{}/products/{}/acls)",
+                need.as_str(),
+                self.product.org_id,
+                self.product.id
             ),
         ))
     }
