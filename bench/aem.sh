@@ -45,7 +45,7 @@ run() { # NAME wrk-args...: one wrk run; prints req/s, server CPU per request, p
   after=$(cpu_ticks)
   reqs=$(echo "$out" | awk '/requests in/ {print $1}')
   p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-  codes=$(echo "$out" | awk '/Non-2xx/ {print "non-2xx " $4}')
+  codes=$(echo "$out" | awk '/Non-2xx/ {print "non-2xx: " $NF}')
   python3 - "$name" "$reqs" "$before" "$after" "$HZ" "$SECS" "$p99" "${codes:-all 2xx}" <<'PY'
 import sys
 name, reqs, b, a, hz, secs, p99, codes = sys.argv[1:]

@@ -45,7 +45,7 @@ pub fn start(data_dir: &Path, extra_env: &[(&str, &str)]) -> Running {
     }
 }
 
-fn stop(r: Running) -> String {
+pub fn stop(r: Running) -> String {
     let _ = Command::new("kill")
         .args(["-TERM", &r.child.id().to_string()])
         .status();
@@ -58,7 +58,7 @@ fn stop(r: Running) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-fn dev_file(dir: &Path) -> serde_json::Value {
+pub fn dev_file(dir: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(dir.join("dev-credentials.json")).unwrap())
         .unwrap()
 }

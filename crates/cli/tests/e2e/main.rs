@@ -27,4 +27,5 @@ mod service_accounts;
 mod sources_helpers;
 mod support;
 mod throttling;
+mod upload_memory;
 mod usage;
