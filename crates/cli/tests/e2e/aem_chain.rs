@@ -744,3 +744,67 @@ async fn bad_requests_get_problem_details() {
     assert_eq!(r.status, 200, "{}", r.text);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn api_yaml_files_in_the_config_dir_are_deployed_at_start_and_bad_ones_stop_it() {
+    let configs = tempfile::tempdir().unwrap();
+    std::fs::write(
+        configs.path().join("p1-e1.yaml"),
+        "kind: \"API\"\nversion: \"1\"\ndata:\n  allowedClientIDs:\n    author: [\"someone-else\"]\n",
+    )
+    .unwrap();
+    let dir = configs.path().to_str().unwrap().to_owned();
+    let s = TestServer::start_with(|c| c.aem.config_dir = dir.clone(), Clock::system()).await;
+    let demo = s.dev.credentials.oauth_server_to_server.clone();
+    let t = post_form(
+        &s.url("/ims/token/v3"),
+        &format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            demo.client_id, demo.client_secret
+        ),
+    )
+    .await;
+    let c = Cred {
+        id: demo.credential_id,
+        client_id: demo.client_id.clone(),
+        token: t.json["access_token"].as_str().unwrap().to_owned(),
+    };
+    let r = send(api(
+        &s,
+        Method::GET,
+        &format!(
+            "/adobe/assets/{}/metadata",
+            s.dev.aem.as_ref().unwrap().sample_asset_id
+        ),
+        &c,
+    ))
+    .await;
+    assert_denied(&r, 403, "allowlist", "client_not_allowlisted");
+    let data = s.stop().await;
+    // A typo stops the next start, naming the file and the line, and changes nothing.
+    std::fs::write(
+        configs.path().join("p1-e1.yaml"),
+        "kind: \"API\"\nversion: \"1\"\ndata:\n  allowedClientIDs:\n    autor: [\"x\"]\n",
+    )
+    .unwrap();
+    let config = latchkey_server::config::Config {
+        listen: "127.0.0.1:0".into(),
+        data_dir: data.path().to_path_buf(),
+        dev: true,
+        aem: latchkey_server::config::AemConfig {
+            config_dir: dir,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let err = latchkey_server::Server::start(config, listener, Clock::system())
+        .await
+        .err()
+        .expect("a bad api.yaml stops the start");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("p1-e1.yaml") && msg.contains("line 5"),
+        "{msg}"
+    );
+}
