@@ -7,6 +7,7 @@
 //! - [`routes`]: the router and one module per endpoint family.
 //! - [`params`]: reading IMS parameters (query, urlencoded, multipart, HTTP Basic).
 //! - [`error`]: the one place IMS errors become HTTP responses.
+//! - [`headers`]: media type and bearer token of a request.
 //! - [`keyring`], [`cache`], [`usage`], [`metrics`], [`clock`]: the supporting machinery.
 //! - [`bootstrap`]: the first start's organization and admin credential.
 //! - [`dev`]: dev-mode seeding and the `dev-credentials.json` file.
@@ -26,6 +27,7 @@ pub mod config;
 pub mod dev;
 pub mod dev_aem;
 pub mod error;
+pub mod headers;
 pub mod keyring;
 pub mod metrics;
 pub mod params;

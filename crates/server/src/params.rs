@@ -208,12 +208,7 @@ impl ImsParams {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        let mime = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let mime = crate::headers::media_type(&parts.headers);
         let body_params = if bytes.is_empty() && mime.is_empty() {
             HashMap::new()
         } else if mime == "application/x-www-form-urlencoded" {

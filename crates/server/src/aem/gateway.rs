@@ -3,7 +3,7 @@
 //! token's client (reference/adobe-protocol.md §7.2). Revocation and credential state come
 //! from the node's caches, so this stage reads no database in the common case.
 
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use latchkey_core::aem::denial::{Denial, Reason};
 use latchkey_core::credentials::Credential;
 use latchkey_core::ids::ClientId;
@@ -12,6 +12,7 @@ use latchkey_core::token::claims::AccessTokenClaims;
 use latchkey_core::token::verify::VerifyError;
 
 use super::problem::Problem;
+use crate::headers::bearer;
 use crate::routes::introspection::credential_accepts;
 use crate::state::AppState;
 
@@ -25,18 +26,6 @@ pub struct Passed {
 }
 
 const GET_TOKEN: &str = "request a token with grant_type=client_credentials at /ims/token/v3 and send it as Authorization: Bearer <token>";
-
-/// The bearer token of `headers`, if any.
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            let (scheme, rest) = v.split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
-        })
-        .filter(|t| !t.is_empty())
-}
 
 /// Runs the gateway checks.
 pub async fn check(

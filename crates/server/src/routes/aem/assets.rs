@@ -23,6 +23,7 @@ use serde_json::{Map, Value, json};
 use super::conditional::{if_match_fails, if_none_match_hits, with_etag};
 use crate::aem::chain::Caller;
 use crate::aem::problem::Problem;
+use crate::headers::media_type;
 use crate::state::AppState;
 
 /// Largest JSON Patch body, in bytes.
@@ -120,12 +121,7 @@ pub async fn patch_metadata(
     req: Request,
 ) -> Result<Response, Problem> {
     let headers = req.headers().clone();
-    let media = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default();
+    let media = media_type(&headers);
     if media != "application/json-patch+json" && media != "application/json" {
         return Err(Problem::UnsupportedMediaType("application/json-patch+json"));
     }
@@ -238,11 +234,7 @@ pub async fn upload(
             "{path} already exists: delete it first or choose another name"
         )));
     }
-    let mime_type = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or(v).trim().to_owned())
+    let mime_type = Some(media_type(req.headers()))
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "application/octet-stream".into());
     let max = state.config.aem.max_upload_bytes;

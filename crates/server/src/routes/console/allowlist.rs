@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use latchkey_core::aem::allowlist::{MAX_API_YAML, parse_api_yaml};
 use latchkey_core::aem::store::StoredApiConfig;
@@ -17,6 +17,7 @@ use super::auth::Principal;
 use super::error::ConsoleError;
 use super::parse_org;
 use super::products::load_product;
+use crate::headers::media_type;
 use crate::state::AppState;
 
 fn body(stored: &StoredApiConfig) -> Result<ApiConfigBody, ConsoleError> {
@@ -66,12 +67,7 @@ pub async fn deploy(
 ) -> Result<Response, ConsoleError> {
     let admin = p.require_admin(&parse_org(&org)?)?;
     let product = load_product(&state, &admin.org_id, &product).await?;
-    let media = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .unwrap_or_default();
+    let media = media_type(&headers);
     if !matches!(
         media.as_str(),
         "application/yaml" | "text/yaml" | "application/x-yaml" | "text/x-yaml" | "text/plain"

@@ -11,7 +11,6 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
-use axum::http::header;
 use axum::http::request::Parts;
 use latchkey_core::audit::Actor;
 use latchkey_core::credentials::Credential;
@@ -19,6 +18,7 @@ use latchkey_core::ids::{ClientId, OrgId};
 use latchkey_core::time::UnixMillis;
 
 use super::error::ConsoleError;
+use crate::headers::bearer;
 use crate::routes::introspection::check_token;
 use crate::state::AppState;
 
@@ -88,16 +88,7 @@ impl FromRequestParts<AppState> for Principal {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0)
             .ok_or(ConsoleError::Internal)?;
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                let (scheme, rest) = v.split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
-            })
-            .filter(|t| !t.is_empty())
-            .ok_or(ConsoleError::InvalidToken("no bearer token"))?;
+        let token = bearer(&parts.headers).ok_or(ConsoleError::InvalidToken("no bearer token"))?;
         let api_key = parts
             .headers
             .get("x-api-key")

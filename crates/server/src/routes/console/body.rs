@@ -3,11 +3,11 @@
 //! serde) and never a 5xx.
 
 use axum::extract::{FromRequest, Request};
-use axum::http::header;
 use http_body_util::{BodyExt, Limited};
 use serde::de::DeserializeOwned;
 
 use super::error::ConsoleError;
+use crate::headers::media_type;
 use crate::state::AppState;
 
 /// Largest console request body.
@@ -21,19 +21,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     type Rejection = ConsoleError;
 
     async fn from_request(req: Request, _state: &AppState) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| {
-                v.split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .eq_ignore_ascii_case("application/json")
-            })
-            .unwrap_or(false);
-        if !is_json {
+        if media_type(req.headers()) != "application/json" {
             return Err(ConsoleError::UnsupportedMediaType);
         }
         let limited = Limited::new(
