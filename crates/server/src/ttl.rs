@@ -2,6 +2,7 @@
 //! profile assignments, token status) so the hot path reads no database, while a change made
 //! on another node is seen within the time-to-live (`cluster.credential_cache_ms`).
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::RwLock;
@@ -27,7 +28,11 @@ impl<K: Eq + Hash, V: Clone> TtlMap<K, V> {
     }
 
     /// The live value of `key`.
-    pub fn get(&self, key: &K) -> Option<V> {
+    pub fn get<Q>(&self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         if self.ttl.is_zero() {
             return None;
         }
@@ -50,7 +55,11 @@ impl<K: Eq + Hash, V: Clone> TtlMap<K, V> {
     }
 
     /// Forgets `key`.
-    pub fn remove(&self, key: &K) {
+    pub fn remove<Q>(&self, key: &Q)
+    where
+        K: Borrow<Q>,
+        Q: Eq + Hash + ?Sized,
+    {
         self.map
             .write()
             .unwrap_or_else(|p| p.into_inner())

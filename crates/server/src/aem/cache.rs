@@ -65,7 +65,7 @@ impl AemCache {
 
     /// Forgets the revocation status of one token.
     pub fn forget_token(&self, jti: &str) {
-        self.revoked.remove(&jti.to_owned());
+        self.revoked.remove(jti);
     }
 
     /// Products with this program and environment id.
@@ -151,12 +151,11 @@ impl AemCache {
 
     /// Whether the token `jti` was revoked.
     pub async fn is_revoked(&self, store: &dyn Store, jti: &str) -> Result<bool, StoreError> {
-        let key = jti.to_owned();
-        if let Some(found) = self.revoked.get(&key) {
+        if let Some(found) = self.revoked.get(jti) {
             return Ok(found);
         }
         let found = store.is_token_revoked(jti).await?;
-        self.revoked.insert(key, found);
+        self.revoked.insert(jti.to_owned(), found);
         Ok(found)
     }
 
