@@ -162,10 +162,12 @@ pub struct Grant {
     pub acl_id: Option<i64>,
 }
 
-/// Whether `groups` hold `need` on `path`: the first grant found, or `None`.
+/// Whether `groups` hold `need` on `path` of `tier` (entries of other tiers are ignored): the
+/// first grant found, or `None`.
 pub fn find_grant(
     groups: &[Group],
     acls: &[AclEntry],
+    tier: Tier,
     path: &DamPath,
     need: Privilege,
 ) -> Option<Grant> {
@@ -180,7 +182,8 @@ pub fn find_grant(
     }
     acls.iter()
         .find(|a| {
-            a.privileges.contains(need)
+            a.tier == tier
+                && a.privileges.contains(need)
                 && path.is_within(a.path.as_str())
                 && groups.iter().any(|g| g.name == a.group)
         })
@@ -219,12 +222,30 @@ mod tests {
     fn service_groups_read_and_administrators_write() {
         let asset = DamPath::parse("/content/dam/a/b.jpg").unwrap();
         let collab = [group("AEM Assets Collaborator Users - Service")];
-        assert!(find_grant(&collab, &[], &asset, Privilege::Read).is_some());
-        assert!(find_grant(&collab, &[], &asset, Privilege::Modify).is_none());
+        assert!(find_grant(&collab, &[], Tier::Author, &asset, Privilege::Read).is_some());
+        assert!(find_grant(&collab, &[], Tier::Author, &asset, Privilege::Modify).is_none());
         let admins = [group("AEM Administrators - Service")];
-        assert!(find_grant(&admins, &[], &asset, Privilege::Delete).is_some());
-        assert!(find_grant(&[group("contributor")], &[], &asset, Privilege::Read).is_none());
-        assert!(find_grant(&[group("Made Up - Service")], &[], &asset, Privilege::Read).is_none());
+        assert!(find_grant(&admins, &[], Tier::Author, &asset, Privilege::Delete).is_some());
+        assert!(
+            find_grant(
+                &[group("contributor")],
+                &[],
+                Tier::Author,
+                &asset,
+                Privilege::Read
+            )
+            .is_none()
+        );
+        assert!(
+            find_grant(
+                &[group("Made Up - Service")],
+                &[],
+                Tier::Author,
+                &asset,
+                Privilege::Read
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -237,11 +258,20 @@ mod tests {
         let groups = [group("contributor")];
         let inside = DamPath::parse("/content/dam/a/b.jpg").unwrap();
         let beside = DamPath::parse("/content/dam/ab/c.jpg").unwrap();
-        let grant = find_grant(&groups, &grants, &inside, Privilege::Modify).unwrap();
+        let grant = find_grant(&groups, &grants, Tier::Author, &inside, Privilege::Modify).unwrap();
         assert_eq!(grant.acl_id, Some(9));
-        assert!(find_grant(&groups, &grants, &beside, Privilege::Modify).is_none());
-        assert!(find_grant(&groups, &grants, &inside, Privilege::Delete).is_none());
-        assert!(find_grant(&[group("other")], &grants, &inside, Privilege::Modify).is_none());
+        assert!(find_grant(&groups, &grants, Tier::Author, &beside, Privilege::Modify).is_none());
+        assert!(find_grant(&groups, &grants, Tier::Author, &inside, Privilege::Delete).is_none());
+        assert!(
+            find_grant(
+                &[group("other")],
+                &grants,
+                Tier::Author,
+                &inside,
+                Privilege::Modify
+            )
+            .is_none()
+        );
     }
 
     #[test]

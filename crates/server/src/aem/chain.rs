@@ -56,13 +56,7 @@ impl Caller {
 
     /// The permission stage: whether the user's groups hold `need` on `path`.
     pub fn require(&self, path: &DamPath, need: Privilege) -> Result<(), Denial> {
-        let acls: Vec<AclEntry> = self
-            .acls
-            .iter()
-            .filter(|a| a.tier == self.repo.tier)
-            .cloned()
-            .collect();
-        if find_grant(&self.groups, &acls, path, need).is_some() {
+        if find_grant(&self.groups, &self.acls, self.repo.tier, path, need).is_some() {
             return Ok(());
         }
         let names: Vec<&str> = self.groups.iter().map(|g| g.name.as_str()).collect();
