@@ -43,6 +43,26 @@ pub async fn load_asset(state: &AppState, repo: Repo, asset_id: &str) -> Result<
     }
 }
 
+/// The asset `asset_id`, once the caller may read it; `Err(304 answer)` when `If-None-Match`
+/// names its current ETag.
+async fn readable_asset(
+    state: &AppState,
+    caller: &Caller,
+    asset_id: &str,
+    headers: &HeaderMap,
+) -> Result<Result<DamNode, Response>, Problem> {
+    let node = load_asset(state, caller.repo, asset_id).await?;
+    caller.require(&node.path, Privilege::Read)?;
+    let etag = node.etag();
+    if if_none_match_hits(headers, &etag) {
+        return Ok(Err(with_etag(
+            StatusCode::NOT_MODIFIED.into_response(),
+            &etag,
+        )));
+    }
+    Ok(Ok(node))
+}
+
 /// The metadata document of an asset.
 pub fn metadata_doc(node: &DamNode) -> AssetMetadata {
     let mut repo = Map::new();
@@ -88,13 +108,14 @@ pub async fn get_metadata(
     Path(asset_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let node = load_asset(&state, caller.repo, &asset_id).await?;
-    caller.require(&node.path, Privilege::Read)?;
-    let etag = node.etag();
-    if if_none_match_hits(&headers, &etag) {
-        return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &etag));
-    }
-    Ok(with_etag(Json(metadata_doc(&node)).into_response(), &etag))
+    let node = match readable_asset(&state, &caller, &asset_id, &headers).await? {
+        Ok(node) => node,
+        Err(not_modified) => return Ok(not_modified),
+    };
+    Ok(with_etag(
+        Json(metadata_doc(&node)).into_response(),
+        &node.etag(),
+    ))
 }
 
 /// `PATCH /adobe/assets/{assetId}/metadata`.
@@ -210,20 +231,8 @@ pub async fn upload(
         .child(&q.name)
         .map_err(|e| Problem::BadRequest(format!("name: {e}")))?;
     caller.require(&folder, Privilege::Create)?;
-    if !folder.is_root() {
-        match state
-            .store
-            .get_dam_node_by_path(caller.repo, &folder)
-            .await?
-        {
-            Some(f) if f.kind == NodeKind::Folder => {}
-            _ => {
-                return Err(Problem::NotFound(format!(
-                    "no folder {folder}: create it first (POST /adobe/folders)"
-                )));
-            }
-        }
-    }
+    // Checked before the body is streamed, so a wrong folder costs no upload.
+    super::folders::load_folder(&state, caller.repo, &folder).await?;
     if state
         .store
         .get_dam_node_by_path(caller.repo, &path)
@@ -287,12 +296,11 @@ pub async fn download(
     Path(asset_id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let node = load_asset(&state, caller.repo, &asset_id).await?;
-    caller.require(&node.path, Privilege::Read)?;
+    let node = match readable_asset(&state, &caller, &asset_id, &headers).await? {
+        Ok(node) => node,
+        Err(not_modified) => return Ok(not_modified),
+    };
     let etag = node.etag();
-    if if_none_match_hits(&headers, &etag) {
-        return Ok(with_etag(StatusCode::NOT_MODIFIED.into_response(), &etag));
-    }
     let binary = node.binary.as_ref().ok_or(Problem::Internal)?;
     let stream = state
         .blobs

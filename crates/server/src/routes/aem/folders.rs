@@ -90,6 +90,24 @@ fn child(node: &DamNode) -> FolderChild {
     }
 }
 
+/// The folder at `path`: `None` for the DAM root (it has no row), or 404 when there is no
+/// folder there.
+pub async fn load_folder(
+    state: &AppState,
+    repo: Repo,
+    path: &DamPath,
+) -> Result<Option<DamNode>, Problem> {
+    if path.is_root() {
+        return Ok(None);
+    }
+    match state.store.get_dam_node_by_path(repo, path).await? {
+        Some(n) if n.kind == NodeKind::Folder => Ok(Some(n)),
+        _ => Err(Problem::NotFound(format!(
+            "no folder {path}: list /content/dam to see what exists, or create it (POST /adobe/folders)"
+        ))),
+    }
+}
+
 fn bad(e: impl std::fmt::Display) -> Problem {
     Problem::BadRequest(e.to_string())
 }
@@ -140,18 +158,14 @@ pub async fn list(
         ),
     };
     caller.require(&path, Privilege::Read)?;
-    let this = if path.is_root() {
-        FolderRef {
+    let this = match load_folder(&state, caller.repo, &path).await? {
+        Some(n) => folder_ref(&n),
+        None => FolderRef {
             folder_id: root_id(caller.repo),
             name: "dam".into(),
             title: "Assets".into(),
             path: path.to_string(),
-        }
-    } else {
-        match state.store.get_dam_node_by_path(caller.repo, &path).await? {
-            Some(n) if n.kind == NodeKind::Folder => folder_ref(&n),
-            _ => return Err(Problem::NotFound(format!("no folder {path}"))),
-        }
+        },
     };
     let mut nodes = state
         .store
@@ -256,10 +270,7 @@ pub async fn delete(
     if path.is_root() {
         return Err(bad("/content/dam cannot be deleted"));
     }
-    match state.store.get_dam_node_by_path(caller.repo, &path).await? {
-        Some(n) if n.kind == NodeKind::Folder => {}
-        _ => return Err(Problem::NotFound(format!("no folder {path}"))),
-    }
+    load_folder(&state, caller.repo, &path).await?;
     caller.require(&path, Privilege::Delete)?;
     if !q.recursive
         && !state
