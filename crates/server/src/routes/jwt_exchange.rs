@@ -9,7 +9,6 @@
 //! the assertion asked for. The answer's `expires_in` is in milliseconds, as at Adobe.
 
 use std::net::SocketAddr;
-use std::time::Instant;
 
 use axum::Json;
 use axum::extract::{ConnectInfo, Request, State};
@@ -25,7 +24,7 @@ use latchkey_core::token::jwt_exchange::{
 use latchkey_proto::ims::OAuthError;
 use latchkey_proto::service_accounts::JwtExchangeResponse;
 
-use crate::error::{ImsError, no_store};
+use crate::error::ImsError;
 use crate::routes::token::{authenticate_client, read_params, throttled};
 use crate::state::AppState;
 
@@ -136,19 +135,8 @@ pub async fn exchange_jwt(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response {
-    let started = Instant::now();
-    let resp = match exchange(&state, peer, req).await {
-        Ok(body) => {
-            state.metrics.token_issued();
-            let mut r = Json(body).into_response();
-            no_store(&mut r);
-            r
-        }
-        Err(e) => {
-            state.metrics.token_failed(e.label());
-            e.into_response()
-        }
-    };
-    state.metrics.token_latency(started.elapsed());
-    resp
+    crate::routes::token::metered(&state, exchange(&state, peer, req), |body| {
+        Json(body).into_response()
+    })
+    .await
 }

@@ -198,11 +198,21 @@ pub async fn token(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     req: Request,
 ) -> Response {
+    metered(&state, grant(&state, peer, req), |body| token_json(&body)).await
+}
+
+/// Answers a token request (this endpoint's or the JWT exchange's): the body with
+/// `Cache-Control: no-store`, or the error, counted and timed in the metrics.
+pub async fn metered<T>(
+    state: &AppState,
+    outcome: impl std::future::Future<Output = Result<T, ImsError>>,
+    body: impl FnOnce(T) -> Response,
+) -> Response {
     let started = Instant::now();
-    let resp = match grant(&state, peer, req).await {
-        Ok(body) => {
+    let resp = match outcome.await {
+        Ok(value) => {
             state.metrics.token_issued();
-            let mut r = token_json(&body);
+            let mut r = body(value);
             no_store(&mut r);
             r
         }
