@@ -14,7 +14,16 @@ use latchkey_testkit::TestServer;
 use crate::support::claims;
 
 /// Installs the packages once per lock-file content into the cargo target directory.
+///
+/// The tests in this file run on parallel threads of one process; `npm ci` empties
+/// `node_modules` before it fills it, so two installs at once break each other. The first
+/// caller installs, the rest wait for it and share its answer.
 fn install() -> Option<PathBuf> {
+    static INSTALLED: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(install_once).clone()
+}
+
+fn install_once() -> Option<PathBuf> {
     let have = |c: &str| {
         Command::new(c)
             .arg("--version")
