@@ -97,6 +97,21 @@ pub fn rfc3339(t: UnixMillis) -> String {
     )
 }
 
+/// UTC to the second, for people: `2023-04-25 18:48:05 UTC` (the CLI's tables).
+pub fn utc_seconds(t: UnixMillis) -> String {
+    let c = civil(t);
+    let sod = c.seconds_of_day;
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+        c.year,
+        c.month,
+        c.day,
+        sod / 3600,
+        (sod % 3600) / 60,
+        sod % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -229,7 +229,7 @@ pub fn check_allowlist(
                 "{NOT_ALLOWLISTED} No api.yaml has been deployed to environment {label}, so no client may call its APIs."
             ),
             format!(
-                "deploy an api.yaml listing {client_id} under data.allowedClientIDs.{tier} (PUT /console/organizations/<org>/products/<id>/api-config, or a file in aem.config_dir)"
+                "deploy an api.yaml listing {client_id} under data.allowedClientIDs.{tier} (latchkey admin aem deploy <product> api.yaml, PUT /console/organizations/<org>/products/<product>/api-config, or a file in aem.config_dir)"
             ),
         ));
     };
@@ -270,7 +270,7 @@ pub fn check_allowlist(
             "{NOT_ALLOWLISTED} Client {client_id} is not in allowedClientIDs.{tier} of environment {label}.{also}"
         ),
         format!(
-            "add {client_id} to data.allowedClientIDs.{tier} in api.yaml and deploy it to {label}"
+            "add {client_id} to data.allowedClientIDs.{tier} in api.yaml and deploy it to {label} (latchkey admin aem deploy <product> api.yaml)"
         ),
     ))
 }

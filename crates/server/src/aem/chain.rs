@@ -77,7 +77,9 @@ impl Caller {
                 self.bucket()
             ),
             format!(
-                "assign the credential to a product profile with the AEM Administrators service, or grant {} on {path} to one of its groups (POST /console/organizations/{}/products/{}/acls)",
+                "assign the credential to a product profile with the AEM Administrators service (latchkey admin profiles services|assign), or grant {} on {path} to one of its groups (latchkey admin aem grant {} --group <group> --path {path} --privileges {}, or POST /console/organizations/{}/products/{}/acls)",
+                need.as_str(),
+                self.product.id,
                 need.as_str(),
                 self.product.org_id,
                 self.product.id

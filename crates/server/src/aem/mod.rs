@@ -8,6 +8,7 @@
 //! - [`problem`]: denials and RFC 7807 problem details.
 //! - [`blobs`]: asset binaries (object_store; local directory by default).
 //! - [`dam_ops`]: DAM writes that span the blob store and the database.
+//! - [`drain`]: what a refused upload still sends, read and discarded within bounds.
 //! - [`config_dir`]: `api.yaml` files loaded from a directory at start-up.
 
 pub mod blobs;
@@ -15,6 +16,7 @@ pub mod cache;
 pub mod chain;
 pub mod config_dir;
 pub mod dam_ops;
+pub mod drain;
 pub mod environment;
 pub mod gateway;
 pub mod problem;

@@ -7,7 +7,8 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use latchkey_core::aem::acl::Privilege;
@@ -220,19 +221,43 @@ pub struct UploadQuery {
         crate::routes::apidoc::AemErrors,
     )
 )]
-pub async fn upload(
+pub async fn upload(State(state): State<AppState>, req: Request) -> Response {
+    let (mut parts, body) = req.into_parts();
+    match admit_upload(&state, &mut parts).await {
+        Ok(admitted) => store_upload(&state, admitted, body)
+            .await
+            .unwrap_or_else(IntoResponse::into_response),
+        Err(refusal) => {
+            crate::aem::drain::discard(body).await;
+            refusal.into_response()
+        }
+    }
+}
+
+/// An upload the chain and the folder let in, before its body is read.
+struct Admitted {
     caller: Caller,
-    State(state): State<AppState>,
-    Query(q): Query<UploadQuery>,
-    req: Request,
-) -> Result<Response, Problem> {
+    path: DamPath,
+    name: String,
+    mime_type: String,
+}
+
+/// Everything an upload is checked for before its body is read: the chain, the query, create
+/// permission on the folder, the folder itself, and a free name.
+async fn admit_upload(state: &AppState, parts: &mut Parts) -> Result<Admitted, Problem> {
+    let caller = Caller::from_request_parts(parts, state).await?;
+    let Query(q) = Query::<UploadQuery>::try_from_uri(&parts.uri).map_err(|e| {
+        Problem::BadRequest(format!(
+            "{}: pass ?folder=<DAM folder>&name=<file name>",
+            e.body_text()
+        ))
+    })?;
     let folder = DamPath::parse(&q.folder).map_err(|e| Problem::BadRequest(e.to_string()))?;
     let path = folder
         .child(&q.name)
         .map_err(|e| Problem::BadRequest(format!("name: {e}")))?;
     caller.require(&folder, Privilege::Create)?;
-    // Checked before the body is streamed, so a wrong folder costs no upload.
-    super::folders::load_folder(&state, caller.repo, &folder).await?;
+    super::folders::load_folder(state, caller.repo, &folder).await?;
     if state
         .store
         .get_dam_node_by_path(caller.repo, &path)
@@ -243,28 +268,37 @@ pub async fn upload(
             "{path} already exists: delete it first or choose another name"
         )));
     }
-    let mime_type = Some(media_type(req.headers()))
+    let mime_type = Some(media_type(&parts.headers))
         .filter(|v| !v.is_empty())
         .unwrap_or_else(|| "application/octet-stream".into());
+    Ok(Admitted {
+        caller,
+        path,
+        name: q.name,
+        mime_type,
+    })
+}
+
+/// Streams the body of an admitted upload into a new asset.
+async fn store_upload(state: &AppState, a: Admitted, body: Body) -> Result<Response, Problem> {
     let max = state.config.aem.max_upload_bytes;
-    let body = req.into_body().into_data_stream();
     let node = crate::aem::dam_ops::put_asset(
-        &state,
-        caller.repo,
-        path.clone(),
-        mime_type.clone(),
-        body,
+        state,
+        a.caller.repo,
+        a.path.clone(),
+        a.mime_type.clone(),
+        body.into_data_stream(),
         max,
-        &caller.user,
-        caller.now,
+        &a.caller.user,
+        a.caller.now,
     )
     .await?;
     let size = node.binary.as_ref().map_or(0, |b| b.size);
     let body = UploadedAsset {
         asset_id: node.aaid(),
-        path: path.to_string(),
-        name: q.name,
-        mime_type,
+        path: a.path.to_string(),
+        name: a.name,
+        mime_type: a.mime_type,
         size,
     };
     let mut resp = (StatusCode::CREATED, Json(body)).into_response();
