@@ -13,11 +13,16 @@
 //!   RS256 assertion built from it.
 //! - `resource` (feature `axum`): an axum extractor that accepts Latchkey tokens in your own
 //!   service (JWKS cached, signature, `exp`, `iss`).
+//! - [`chain`]: [`chain::ChainProbe`], what the AEM authorization chain says about a call
+//!   (Latchkey's dry run, or the call itself), as data: what `latchkey doctor` reads.
 //! - [`console`]: [`ConsoleClient`], typed calls to `/console/organizations/{org}/...`
 //!   (secrets, projects, credentials, token revocation, audit log).
-//! - [`error`]: [`Error`], one enum for both surfaces, carrying the HTTP status and the server's
-//!   own words (`error_description`, or `error_code` and `message`).
-//! - `http`: what both clients share: the [`BaseUrl`], the reqwest client, turning answers
+//! - [`assets`]: [`AssetsClient`], AEM's Assets and Folders APIs under `/adobe`: folders,
+//!   streamed uploads and downloads with progress, metadata with ETags, lookups by DAM path.
+//! - [`error`]: [`Error`], one enum for every surface, carrying the HTTP status and the
+//!   server's own words (`error_description`, `error_code` and `message`, or a problem
+//!   document's `detail` and `fix`).
+//! - `http`: what the clients share: the [`BaseUrl`], the reqwest clients, turning answers
 //!   into values or errors.
 //!
 //! Getting tokens, the usual way:
@@ -55,6 +60,8 @@
 //! TLS is rustls with the platform's certificate store, so the same code works against a local
 //! Latchkey over plain HTTP and against `https://ims-na1.adobelogin.com`.
 
+pub mod assets;
+pub mod chain;
 pub mod console;
 pub mod error;
 mod http;
@@ -66,8 +73,9 @@ pub mod secret;
 pub mod service_account;
 pub mod token;
 
+pub use assets::{AssetsClient, Downloaded, IfExists, Metadata, PatchOp};
 pub use console::{AuditQuery, ConsoleClient, NewCredential, NewSecret};
-pub use error::Error;
+pub use error::{Error, Problem};
 pub use http::BaseUrl;
 pub use provider::{Credentials, ProvidedToken, TokenProvider, TokenProviderBuilder};
 pub use retry::RetryPolicy;

@@ -76,17 +76,8 @@ impl From<Error> for Failure {
 
 /// Whether a failure may go away by asking again: no answer, a 5xx or a 429. Never another 4xx.
 pub fn is_retryable(e: &Error) -> bool {
-    match e {
-        Error::Unreachable { .. } => true,
-        Error::OAuth { status, .. }
-        | Error::Console { status, .. }
-        | Error::Unexpected { status, .. } => *status >= 500 || *status == 429,
-        Error::InvalidUrl { .. }
-        | Error::UnsupportedUrl { .. }
-        | Error::Setup(_)
-        | Error::Decode { .. }
-        | Error::InvalidServiceCredentials { .. } => false,
-    }
+    // An answer that does not decode will not decode better the next time.
+    e.is_unavailable() && !matches!(e, Error::Decode { .. })
 }
 
 /// `initial × 2^(attempt-1)`, plus up to a quarter of jitter so that many clients throttled at

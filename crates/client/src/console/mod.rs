@@ -8,9 +8,11 @@
 //! - `credentials`: list, get, create, update, delete, revoke tokens;
 //! - `products`: products, profiles and credential assignments;
 //! - `audit`: the audit log with its filters;
+//! - `aem`: an AEM environment's api.yaml allowlist, technical-account users, groups and ACLs;
 //! - `service_accounts`: legacy JWT service accounts, their certificates, the AEM service
 //!   credentials JSON, migration to OAuth Server-to-Server.
 
+mod aem;
 mod audit;
 mod credentials;
 mod products;
@@ -26,27 +28,20 @@ use reqwest::{Method, RequestBuilder};
 use url::Url;
 
 use crate::error::Error;
-use crate::http::{self, BaseUrl};
+use crate::http::{self, ApiCaller, BaseUrl};
 use crate::secret::AccessToken;
 
 /// A caller of the console API: a server, a client id and a token of that client.
 #[derive(Debug, Clone)]
 pub struct ConsoleClient {
-    http: reqwest::Client,
-    base: BaseUrl,
-    client_id: String,
-    token: AccessToken,
+    caller: ApiCaller,
 }
 
 impl ConsoleClient {
     /// A console client of the server at `base_url`, calling as `client_id` with `token`.
     pub fn new(base_url: &str, client_id: &str, token: AccessToken) -> Result<Self, Error> {
-        Ok(Self::with_http(
-            http::default_client()?,
-            BaseUrl::parse(base_url)?,
-            client_id,
-            token,
-        ))
+        let caller = ApiCaller::parse(http::default_client()?, base_url, client_id, token)?;
+        Ok(Self { caller })
     }
 
     /// The same, sharing an existing reqwest client.
@@ -57,10 +52,7 @@ impl ConsoleClient {
         token: AccessToken,
     ) -> Self {
         Self {
-            http,
-            base,
-            client_id: client_id.to_owned(),
-            token,
+            caller: ApiCaller::new(http, base, client_id, token),
         }
     }
 
@@ -68,14 +60,11 @@ impl ConsoleClient {
     fn url(&self, org: &str, rest: &[&str]) -> Url {
         let mut segments = vec!["console", "organizations", org];
         segments.extend_from_slice(rest);
-        self.base.join(&segments)
+        self.caller.base.join(&segments)
     }
 
     /// An authenticated request.
     fn request(&self, method: Method, url: &Url) -> RequestBuilder {
-        self.http
-            .request(method, url.clone())
-            .bearer_auth(self.token.expose_secret())
-            .header("x-api-key", &self.client_id)
+        self.caller.request(method, url)
     }
 }
