@@ -114,6 +114,9 @@ pub struct Partial {
     pub ims: Option<String>,
     /// A service-credentials file named by `.env` (`SERVICE_CREDENTIALS`) or the profile.
     pub service_credentials: Option<PathBuf>,
+    /// The AEM environment's base URL named by `.env` (`AEM_URL`), the profile, or the dev
+    /// file (its `aem.base_url`).
+    pub aem: Option<String>,
 }
 
 /// A console client with the organization it works in.
@@ -133,13 +136,17 @@ impl Connection {
     /// What the settings say before a credential is required.
     pub fn partial(args: &ConnectionArgs) -> Result<Partial, CliError> {
         let (_, file, dev) = load_files(args)?;
+        let dev = dev.map(|(_, d)| d);
         Ok(Partial {
             ims: args
                 .ims
                 .clone()
                 .or(file.ims)
-                .or_else(|| dev.map(|(_, d)| d.ims)),
+                .or_else(|| dev.as_ref().map(|d| d.ims.clone())),
             service_credentials: file.service_credentials,
+            aem: file
+                .aem
+                .or_else(|| dev.and_then(|d| d.aem).map(|a| a.base_url)),
         })
     }
 

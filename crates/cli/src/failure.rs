@@ -15,7 +15,8 @@ pub const EXIT_CODES: &str = "Exit codes:
   1  the server refused (a 4xx answer: wrong secret, missing scope, not found, conflict...)
   2  usage or configuration error (bad flag, missing setting, unreadable --dev-credentials)
   3  server unavailable: no connection, timeout, throttled (429) or a 5xx answer
-  4  `secrets rotate` stopped before the end (timed out waiting); run it again to resume";
+  4  `secrets rotate` stopped before the end (timed out waiting); run it again to resume
+  141  stdout was closed early (piped into a reader that stopped, such as `head`)";
 
 /// Exit code: the API refused.
 const REFUSED: u8 = 1;
@@ -82,6 +83,21 @@ pub enum CliError {
     /// A rotation stopped before the end; its progress is saved.
     #[error("{0}")]
     RotationUnfinished(String),
+    /// A command line that cannot work; the sentence says why and what to give instead.
+    #[error("{0}")]
+    Usage(String),
+    /// The API refused; the sentence says where (the details were printed above it).
+    #[error("{0}")]
+    Refused(String),
+    /// The server could not answer now (throttled, or a server error).
+    #[error("{0}")]
+    Unavailable(String),
+    /// A download would replace a file that exists.
+    #[error("{} already exists: pass --force to replace it, or -o another path", path.display())]
+    WouldOverwrite {
+        /// The file.
+        path: PathBuf,
+    },
     /// The async runtime did not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(#[source] std::io::Error),
@@ -137,10 +153,12 @@ impl CliError {
             | CliError::DevFileParse { .. }
             | CliError::ConfigFile { .. }
             | CliError::ReadFile { .. }
-            | CliError::WriteFile { .. } => USAGE,
-            CliError::RotationRefused(_) => REFUSED,
+            | CliError::WriteFile { .. }
+            | CliError::Usage(_)
+            | CliError::WouldOverwrite { .. } => USAGE,
+            CliError::RotationRefused(_) | CliError::Refused(_) => REFUSED,
             CliError::RotationUnfinished(_) => UNFINISHED,
-            CliError::Runtime(_) | CliError::Print(_) => UNAVAILABLE,
+            CliError::Runtime(_) | CliError::Print(_) | CliError::Unavailable(_) => UNAVAILABLE,
             CliError::Token { source, .. } | CliError::Console(source) => client_code(source),
         }
     }
@@ -150,12 +168,14 @@ fn client_code(e: &ClientError) -> u8 {
     match e {
         ClientError::InvalidUrl { .. }
         | ClientError::UnsupportedUrl { .. }
-        | ClientError::InvalidServiceCredentials { .. } => USAGE,
+        | ClientError::InvalidServiceCredentials { .. }
+        | ClientError::File { .. } => USAGE,
         ClientError::Setup(_) | ClientError::Unreachable { .. } | ClientError::Decode { .. } => {
             UNAVAILABLE
         }
         ClientError::OAuth { .. }
         | ClientError::Console { .. }
+        | ClientError::Problem(_)
         | ClientError::Unexpected { .. } => {
             if e.is_unavailable() {
                 UNAVAILABLE

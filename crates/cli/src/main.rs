@@ -6,6 +6,10 @@
 //! - `latchkey secrets list|add|delete|rotate`: a credential's client secrets ([`secrets`],
 //!   [`rotate`]).
 //! - `latchkey admin projects|credentials|audit`: organization administration ([`admin`]).
+//! - `latchkey doctor`: where the AEM authorization chain refuses a call, and the fix
+//!   ([`doctor`]).
+//! - `latchkey assets ls|mkdir|upload|download|meta|rm`: AEM's Assets and Folders APIs
+//!   ([`assets`]).
 //! - `latchkey completions bash|zsh|fish`: shell completion scripts.
 //!
 //! The client commands share [`connection`] and [`sources`] (where the server and credential
@@ -15,7 +19,10 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod admin;
+mod assets;
 mod connection;
+mod credential;
+mod doctor;
 mod failure;
 mod output;
 mod rotate;
@@ -48,6 +55,11 @@ enum Command {
     Secrets(secrets::SecretsArgs),
     /// Organization administration: projects, credentials, the audit log.
     Admin(admin::AdminArgs),
+    /// Walk the AEM authorization chain for a credential and a call: which stage refuses it, and
+    /// the fix.
+    Doctor(doctor::DoctorArgs),
+    /// AEM assets and folders: list, create folders, upload, download, metadata, delete.
+    Assets(assets::AssetsArgs),
     /// Print a shell completion script.
     #[command(after_help = "Examples:
   latchkey completions bash > ~/.local/share/bash-completion/completions/latchkey
@@ -66,6 +78,8 @@ fn after_help() -> String {
   latchkey token --dev-credentials latchkey-data/dev-credentials.json
   latchkey secrets list --dev-credentials latchkey-data/dev-credentials.json
   latchkey admin credentials list --dev-credentials latchkey-data/dev-credentials.json
+  latchkey doctor -X PATCH /content/dam --dev-credentials latchkey-data/dev-credentials.json
+  latchkey assets ls /content/dam --dev-credentials latchkey-data/dev-credentials.json
 
 {}",
         failure::EXIT_CODES
@@ -85,13 +99,12 @@ fn main() -> ExitCode {
         Command::Token(args) => failure::exit(token::run(args)),
         Command::Secrets(args) => failure::exit(secrets::run(args)),
         Command::Admin(args) => failure::exit(admin::run(args)),
+        Command::Doctor(args) => failure::exit(doctor::run(args)),
+        Command::Assets(args) => failure::exit(assets::run(args)),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "latchkey",
-                &mut std::io::stdout(),
-            );
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "latchkey", &mut script);
+            output::bytes(&script);
             ExitCode::SUCCESS
         }
     }

@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::connection::Session;
 use crate::failure::CliError;
+use crate::output::{self, outln};
 use crate::sources::{Source, dirs};
 
 /// How `secrets rotate` waits.
@@ -180,7 +181,7 @@ pub async fn run(
         Err(e) => return Err(e.into()),
     }
     let _ = std::fs::remove_file(&state_path);
-    println!(
+    outln!(
         "Rotated the secret of credential {credential}: deleted {}, {} now holds {new_uuid}.",
         state.old_uuid,
         file.describe()
@@ -280,7 +281,8 @@ fn ago(ms: i64) -> String {
     let now = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    format!("{}s", (now - ms).max(0) / 1000)
+    let elapsed = u64::try_from((now - ms).max(0)).unwrap_or(0);
+    output::span(Duration::from_millis(elapsed))
 }
 
 fn load_state(path: &Path) -> Result<Option<State>, CliError> {

@@ -14,6 +14,7 @@ use latchkey_proto::console::{SecretInfo, SecretList};
 
 use crate::connection::{Connection, ConnectionArgs, Session};
 use crate::failure::{CliError, EXIT_CODES};
+use crate::output::outln;
 use crate::output::{self, Table};
 use crate::rotate;
 use crate::runtime;
@@ -132,9 +133,9 @@ pub fn run(args: SecretsArgs) -> Result<(), CliError> {
                 if json {
                     output::json(&new.to_body())?;
                 } else {
-                    println!("New client secret of credential {credential}:\n");
-                    println!("  {}\n", new.secret.expose_secret());
-                    println!("uuid: {}", new.info.uuid);
+                    outln!("New client secret of credential {credential}:\n");
+                    outln!("  {}\n", new.secret.expose_secret());
+                    outln!("uuid: {}", new.info.uuid);
                 }
                 output::warn(
                     "this is the only time the secret is shown: store it now, switch your application to it, then delete the old secret once `latchkey secrets list` shows it idle",
@@ -144,7 +145,7 @@ pub fn run(args: SecretsArgs) -> Result<(), CliError> {
             SecretsCommand::Delete { uuid } => {
                 console.delete_secret(org, credential, &uuid).await?;
                 if !json {
-                    println!("Deleted secret {uuid} of credential {credential}.");
+                    outln!("Deleted secret {uuid} of credential {credential}.");
                 }
                 Ok(())
             }
@@ -186,7 +187,7 @@ async fn target(conn: &Connection, session: &Session, given: Option<i64>) -> Res
 }
 
 fn print_list(credential: i64, list: &SecretList) {
-    println!(
+    outln!(
         "Secrets of credential {credential} (client id {}):",
         list.client_id
     );

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::output::outln;
 use anyhow::Context;
 use clap::Args;
 use latchkey_server::clock::Clock;
@@ -73,12 +74,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let data_dir = config.data_dir.clone();
         let server = Server::start(config, listener, Clock::system()).await?;
         if let Some(banner) = server.bootstrap_banner() {
-            println!("{banner}");
+            outln!("{banner}");
         }
         if let Some(dev) = server.dev_credentials() {
-            println!("{}", dev::banner(dev, &data_dir));
+            outln!("{}", dev::banner(dev, &data_dir));
         }
-        println!("latchkey listening on {} (issuer {})", server.local_addr(), server.base_url());
+        outln!("latchkey listening on {} (issuer {})", server.local_addr(), server.base_url());
         server.run(shutdown_signal()).await;
         Ok(())
     })

@@ -5,6 +5,7 @@ use latchkey_client::AuditQuery;
 
 use crate::connection::Session;
 use crate::failure::CliError;
+use crate::output::outln;
 use crate::output::{self, Table};
 
 /// Filters of `latchkey admin audit`.
@@ -56,7 +57,7 @@ pub async fn run(s: &Session, a: AuditArgs, json: bool) -> Result<(), CliError> 
     }
     table.print("(no entries)");
     if let Some(next) = page.next_before {
-        println!("More: add --before {next}");
+        outln!("More: add --before {next}");
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ use latchkey_proto::console::{CreateCredential, CredentialBody, UpdateCredential
 
 use crate::connection::Session;
 use crate::failure::CliError;
+use crate::output::outln;
 use crate::output::{self, Table};
 
 /// Credential commands.
@@ -122,7 +123,7 @@ pub async fn run(s: &Session, cmd: CredentialsCommand, json: bool) -> Result<(),
                 output::json(&new.to_body())?;
             } else {
                 show(&new.credential, false)?;
-                println!("\nClient secret:\n\n  {}\n", new.secret.expose_secret());
+                outln!("\nClient secret:\n\n  {}\n", new.secret.expose_secret());
             }
             output::warn(
                 "this is the only time the client secret is shown: store it now (it is kept only as a hash)",
@@ -146,7 +147,7 @@ pub async fn run(s: &Session, cmd: CredentialsCommand, json: bool) -> Result<(),
         CredentialsCommand::Delete { id } => {
             console.delete_credential(org, id).await?;
             if !json {
-                println!("Deleted credential {id} and its secrets.");
+                outln!("Deleted credential {id} and its secrets.");
             }
             Ok(())
         }
@@ -155,7 +156,7 @@ pub async fn run(s: &Session, cmd: CredentialsCommand, json: bool) -> Result<(),
             if json {
                 return output::json(&r);
             }
-            println!(
+            outln!(
                 "Tokens of credential {id} issued before {} are now refused.",
                 output::millis(&r.revoked_before)
             );
@@ -179,7 +180,7 @@ fn done(c: &CredentialBody, json: bool, sentence: &str) -> Result<(), CliError> 
     if json {
         output::json(c)
     } else {
-        println!("{sentence}");
+        outln!("{sentence}");
         Ok(())
     }
 }

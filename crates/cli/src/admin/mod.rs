@@ -1,10 +1,12 @@
 //! `latchkey admin`: an organization admin's console commands, one file per resource:
 //! [`projects`], [`credentials`], [`products`] (products and profiles), [`service_accounts`]
-//! (legacy JWT credentials and their certificates) and the [`audit`] log.
+//! (legacy JWT credentials and their certificates), [`aem`] (an environment's api.yaml
+//! allowlist, technical-account users, groups and grants) and the [`audit`] log.
 //!
 //! The caller's token asks for no particular scope (the credential's own scopes); the console
 //! checks that the credential is an admin of the organization.
 
+mod aem;
 mod audit;
 mod credentials;
 mod products;
@@ -46,6 +48,10 @@ enum AdminCommand {
     /// revoke-certificate, delete-certificate, download, migrate.
     #[command(subcommand)]
     ServiceAccounts(service_accounts::ServiceAccountsCommand),
+    /// An AEM environment's security: allowlist, deploy, undeploy (api.yaml), users, groups,
+    /// acls, grant, revoke.
+    #[command(subcommand)]
+    Aem(aem::AemCommand),
     /// The audit log, newest first.
     #[command(
         after_help = "Example:\n  latchkey admin audit --action secret.added --limit 20 --dev-credentials latchkey-data/dev-credentials.json"
@@ -63,6 +69,7 @@ Examples:
   latchkey admin credentials create --project 2 --name billing-sync --scopes openid,AdobeID
   latchkey admin credentials revoke-tokens 7
   latchkey admin service-accounts create --project 1 --name aem --metascopes ent_aem_cloud_api --out sc.json
+  latchkey admin aem deploy 1 config/api.yaml
   latchkey admin audit --actor 39b5f8e626fce4dc7e59fd8bfddbb2fa --json
 
 {EXIT_CODES}"
@@ -81,6 +88,7 @@ pub fn run(args: AdminArgs) -> Result<(), CliError> {
             AdminCommand::Products(cmd) => products::run_products(&session, cmd, json).await,
             AdminCommand::Profiles(cmd) => products::run_profiles(&session, cmd, json).await,
             AdminCommand::ServiceAccounts(cmd) => service_accounts::run(&session, cmd, json).await,
+            AdminCommand::Aem(cmd) => aem::run(&session, cmd, json).await,
             AdminCommand::Audit(a) => audit::run(&session, a, json).await,
         }
     })

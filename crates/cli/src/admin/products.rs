@@ -6,6 +6,7 @@ use latchkey_proto::console::{CreateProduct, CreateProfile, ProfileBody};
 
 use crate::connection::Session;
 use crate::failure::CliError;
+use crate::output::outln;
 use crate::output::{self, Table};
 
 /// Product commands.
@@ -171,7 +172,7 @@ pub async fn run_products(s: &Session, cmd: ProductsCommand, json: bool) -> Resu
             if json {
                 return output::json(&p);
             }
-            println!(
+            outln!(
                 "Created product {} ({:?}): {}.",
                 p.id,
                 p.name,
@@ -182,7 +183,7 @@ pub async fn run_products(s: &Session, cmd: ProductsCommand, json: bool) -> Resu
         ProductsCommand::Delete { id } => {
             s.console.delete_product(&s.org, id).await?;
             if !json {
-                println!("Deleted product {id} with its profiles.");
+                outln!("Deleted product {id} with its profiles.");
             }
             Ok(())
         }
@@ -214,7 +215,7 @@ pub async fn run_profiles(s: &Session, cmd: ProfilesCommand, json: bool) -> Resu
             if json {
                 return output::json(&p);
             }
-            println!("Created profile {} ({:?}).", p.id, p.name);
+            outln!("Created profile {} ({:?}).", p.id, p.name);
             Ok(())
         }
         ProfilesCommand::Services {
@@ -229,13 +230,13 @@ pub async fn run_profiles(s: &Session, cmd: ProfilesCommand, json: bool) -> Resu
             if json {
                 return output::json(&p);
             }
-            println!("Profile {} now enables: {}.", p.id, p.services.join(", "));
+            outln!("Profile {} now enables: {}.", p.id, p.services.join(", "));
             Ok(())
         }
         ProfilesCommand::Delete { product, profile } => {
             s.console.delete_profile(&s.org, product, profile).await?;
             if !json {
-                println!("Deleted profile {profile}.");
+                outln!("Deleted profile {profile}.");
             }
             Ok(())
         }
@@ -247,7 +248,7 @@ pub async fn run_profiles(s: &Session, cmd: ProfilesCommand, json: bool) -> Resu
                 .set_assignment(&s.org, credential, profile, true)
                 .await?;
             if !json {
-                println!("Credential {credential} is assigned to profile {profile}.");
+                outln!("Credential {credential} is assigned to profile {profile}.");
             }
             Ok(())
         }
@@ -259,7 +260,7 @@ pub async fn run_profiles(s: &Session, cmd: ProfilesCommand, json: bool) -> Resu
                 .set_assignment(&s.org, credential, profile, false)
                 .await?;
             if !json {
-                println!("Credential {credential} is no longer assigned to profile {profile}.");
+                outln!("Credential {credential} is no longer assigned to profile {profile}.");
             }
             Ok(())
         }

@@ -4,6 +4,7 @@ use clap::Subcommand;
 
 use crate::connection::Session;
 use crate::failure::CliError;
+use crate::output::outln;
 use crate::output::{self, Table};
 
 /// Project commands.
@@ -46,7 +47,7 @@ pub async fn run(s: &Session, cmd: ProjectsCommand, json: bool) -> Result<(), Cl
             if json {
                 return output::json(&p);
             }
-            println!("Created project {} ({:?}).", p.id, p.name);
+            outln!("Created project {} ({:?}).", p.id, p.name);
             Ok(())
         }
     }

@@ -16,6 +16,7 @@ use latchkey_proto::service_accounts::{
 
 use crate::connection::Session;
 use crate::failure::CliError;
+use crate::output::outln;
 use crate::output::{self, Table};
 
 /// Service account commands.
@@ -214,7 +215,7 @@ pub async fn run(s: &Session, cmd: ServiceAccountsCommand, json: bool) -> Result
                 return output::json(&created);
             }
             if let Some(path) = out {
-                println!(
+                outln!(
                     "Created service account {} (client id {}); service credentials written to {}.",
                     created.credential.id,
                     created.credential.client_id,
@@ -253,9 +254,9 @@ pub async fn run(s: &Session, cmd: ServiceAccountsCommand, json: bool) -> Result
             }
             certificates_table(std::slice::from_ref(&added.certificate));
             match (&private_key_out, &added.private_key) {
-                (Some(path), Some(_)) => println!("\nPrivate key written to {}.", path.display()),
+                (Some(path), Some(_)) => outln!("\nPrivate key written to {}.", path.display()),
                 (None, Some(key)) => {
-                    println!("\n{key}");
+                    outln!("\n{key}");
                     output::warn(
                         "this is the only time the private key is shown: save it now (or use --private-key-out FILE)",
                     );
@@ -269,7 +270,7 @@ pub async fn run(s: &Session, cmd: ServiceAccountsCommand, json: bool) -> Result
             if json {
                 return output::json(&c);
             }
-            println!(
+            outln!(
                 "Revoked certificate {}: JWTs signed with its key are refused from now on.",
                 c.id
             );
@@ -278,7 +279,7 @@ pub async fn run(s: &Session, cmd: ServiceAccountsCommand, json: bool) -> Result
         ServiceAccountsCommand::DeleteCertificate { id, certificate } => {
             console.delete_certificate(org, id, &certificate).await?;
             if !json {
-                println!("Deleted certificate {certificate}.");
+                outln!("Deleted certificate {certificate}.");
             }
             Ok(())
         }
@@ -292,7 +293,7 @@ pub async fn run(s: &Session, cmd: ServiceAccountsCommand, json: bool) -> Result
             if json {
                 output::json(&created)?;
             } else {
-                println!(
+                outln!(
                     "Created OAuth Server-to-Server credential {} (client id {}) with the technical account {}.\n\nClient secret:\n\n  {}\n",
                     created.credential.id,
                     created.credential.client_id,

@@ -67,6 +67,8 @@ pub struct FileSettings {
     pub service_credentials: Option<PathBuf>,
     /// A profile's `dev_credentials`.
     pub dev_credentials: Option<PathBuf>,
+    /// `AEM_URL` / `aem_url`: base URL of the AEM environment (Assets and Folders APIs).
+    pub aem: Option<String>,
 }
 
 fn file_error(path: &Path, reason: impl std::fmt::Display) -> CliError {
@@ -130,6 +132,7 @@ impl Source {
                     credential_id,
                     service_credentials: v.get("SERVICE_CREDENTIALS").map(PathBuf::from),
                     dev_credentials: None,
+                    aem: v.get("AEM_URL").cloned(),
                 })
             }
             Source::Profile { file, name } => {
@@ -150,6 +153,7 @@ impl Source {
                     credential_id: p.credential_id,
                     service_credentials: p.service_credentials,
                     dev_credentials: p.dev_credentials,
+                    aem: p.aem_url,
                 })
             }
         }

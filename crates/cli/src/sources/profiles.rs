@@ -12,6 +12,7 @@
 //! scopes = ["openid", "AdobeID", "aem.assets.author"]
 //! org_id = "F43765363478CF8BE72674C4@AdobeOrg"
 //! credential_id = 436084
+//! aem_url = "https://author-p12345-e67890.adobeaemcloud.com"
 //!
 //! [profiles.aem-dev]
 //! service_credentials = "/home/me/aem-dev-service-credentials.json"
@@ -73,6 +74,8 @@ pub struct Profile {
     pub dev_credentials: Option<PathBuf>,
     /// An AEM service-credentials JSON (legacy JWT exchange).
     pub service_credentials: Option<PathBuf>,
+    /// Base URL of the AEM environment (`latchkey assets`, `latchkey doctor`).
+    pub aem_url: Option<String>,
 }
 
 impl std::fmt::Debug for Profile {
@@ -89,6 +92,7 @@ impl std::fmt::Debug for Profile {
             .field("credential_id", &self.credential_id)
             .field("dev_credentials", &self.dev_credentials)
             .field("service_credentials", &self.service_credentials)
+            .field("aem_url", &self.aem_url)
             .finish()
     }
 }

@@ -808,3 +808,63 @@ async fn api_yaml_files_in_the_config_dir_are_deployed_at_start_and_bad_ones_sto
         "{msg}"
     );
 }
+
+/// An upload refused before its body is read (here by the permission stage) is answered, not
+/// cut off: the server reads and discards what the client still sends, so a client that writes
+/// the whole body before it reads gets the 403 rather than a broken pipe.
+#[tokio::test]
+async fn a_refused_upload_is_answered_rather_than_cut_off() {
+    let s = TestServer::start().await;
+    let demo = s.dev.credentials.oauth_server_to_server.clone();
+    let t = post_form(
+        &s.url("/ims/token/v3"),
+        &format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            demo.client_id, demo.client_secret
+        ),
+    )
+    .await;
+    let token = t.json["access_token"].as_str().unwrap().to_owned();
+    // Over a plain socket, as the simplest clients do: the whole request, then the answer.
+    let addr = s.base_url.trim_start_matches("http://").to_owned();
+    let chunk = vec![7u8; 1024 * 1024];
+    for _ in 0..3 {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let size = 32 * chunk.len();
+        let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        let head = format!(
+            "POST /adobe/assets?folder=/content/dam/wknd-shared&name=big.bin HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nx-api-key: {}\r\nContent-Type: application/octet-stream\r\nContent-Length: {size}\r\n\r\n",
+            demo.client_id
+        );
+        tcp.write_all(head.as_bytes()).await.unwrap();
+        for _ in 0..32 {
+            tcp.write_all(&chunk)
+                .await
+                .expect("the server reads the body of a refused upload instead of cutting it off");
+        }
+        let mut answer = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&answer).contains("\r\n\r\n") {
+            let n = tcp.read(&mut buf).await.unwrap();
+            assert!(n > 0, "an answer before the connection closes");
+            answer.extend_from_slice(&buf[..n]);
+        }
+        let text = String::from_utf8_lossy(&answer).to_lowercase();
+        assert!(text.starts_with("http/1.1 403"), "{text}");
+        assert!(
+            text.contains("x-latchkey-denial-reason: permission_denied"),
+            "{text}"
+        );
+    }
+    // A bad query is a problem document too, before any byte of the body is stored.
+    let r = send(
+        client()
+            .post(s.url("/adobe/assets?folder=/content/dam/wknd-shared"))
+            .bearer_auth(&token)
+            .header("x-api-key", &demo.client_id)
+            .body(vec![1u8; 1024]),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert!(r.text.contains("name"), "{}", r.text);
+}

@@ -139,3 +139,24 @@ async fn cli_help_documents_examples_and_exit_codes() {
     // A bad flag is clap's usage error, exit 2.
     assert_eq!(latchkey(&["secrets", "list", "--nope"], &[]).await.code, 2);
 }
+
+/// `latchkey ... | head -c 10`: when the reader goes away, the command ends quietly with 141
+/// (the shell's code for SIGPIPE), not with a panic and its backtrace on stderr.
+#[tokio::test]
+async fn cli_a_closed_pipe_ends_the_command_quietly() {
+    use tokio::io::AsyncReadExt;
+
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_latchkey"))
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 10];
+    stdout.read_exact(&mut first).await.unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().await.unwrap();
+    assert_eq!(out.status.code(), Some(141));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

@@ -11,7 +11,8 @@ use crate::support::post_form;
 const BIN: &str = env!("CARGO_BIN_EXE_latchkey");
 
 /// The settings variables the client commands read.
-const SETTINGS_ENV: [&str; 7] = [
+const SETTINGS_ENV: [&str; 8] = [
+    "AEM_URL",
     "IMS_URL",
     "CLIENT_ID",
     "CLIENT_SECRET",

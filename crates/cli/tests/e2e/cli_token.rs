@@ -10,13 +10,13 @@ use crate::cli_run::*;
 use crate::client_provider::issued;
 use crate::support::claims;
 
-/// A private cache and config directory for one test.
-struct Home {
+/// A private cache and config directory for one test (also used by `cli_assets`).
+pub struct Home {
     dir: tempfile::TempDir,
 }
 
 impl Home {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().unwrap(),
         }
@@ -30,7 +30,7 @@ impl Home {
         self.dir.path().join("config").display().to_string()
     }
 
-    fn env(&self) -> [(&'static str, String); 2] {
+    pub fn env(&self) -> [(&'static str, String); 2] {
         [
             ("XDG_CACHE_HOME", self.cache()),
             ("XDG_CONFIG_HOME", self.config()),
@@ -38,7 +38,8 @@ impl Home {
     }
 }
 
-async fn run(home: &Home, dir: Option<&Path>, args: &[String]) -> Out {
+/// Runs the binary with `home`'s directories, in `dir`.
+pub async fn run(home: &Home, dir: Option<&Path>, args: &[String]) -> Out {
     let env = home.env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     latchkey_in(dir, args, &env).await

@@ -1,7 +1,8 @@
 //! The client library's `TokenProvider` against a real server: one token request for a hundred
 //! concurrent callers, refresh ahead of expiry, 429 + `Retry-After` waited out, 5xx retried
-//! (through a counting, failing proxy on 127.0.0.1:0), never a retry on 4xx, and no secret in
-//! any `Debug` output.
+//! (through a counting, failing proxy on 127.0.0.1:0), never a retry on 4xx, no secret in any
+//! `Debug` output, and the legacy JWT exchange with the dev server's service-credentials JSON,
+//! through the library and through `latchkey token --service-credentials`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -302,10 +303,10 @@ async fn forward(
     (status, out, bytes.to_vec()).into_response()
 }
 
-/// Until the server's `/ims/exchange/jwt` is merged, a stand-in on 127.0.0.1:0 checks what the
-/// provider sends there: the form fields, and an RS256 assertion that verifies with the
-/// credential's public key and carries Adobe's claims for this origin. It answers as Adobe
-/// does, `expires_in` in milliseconds.
+/// What the provider sends to `/ims/exchange/jwt`, seen from a listener on 127.0.0.1:0 (the
+/// real server's test is below; this one sees the wire): the form fields, and an RS256
+/// assertion that verifies with the credential's public key and carries Adobe's claims for
+/// this origin. It answers as Adobe does, `expires_in` in milliseconds.
 #[tokio::test]
 async fn the_jwt_exchange_sends_a_verifiable_assertion_and_reads_milliseconds() {
     use aws_lc_rs::encoding::AsDer;
@@ -399,4 +400,85 @@ async fn the_jwt_exchange_sends_a_verifiable_assertion_and_reads_milliseconds() 
     let exp = c["exp"].as_u64().unwrap();
     let iat = c["iat"].as_u64().unwrap();
     assert_eq!(exp - iat, 300);
+}
+
+/// The dev server's legacy JWT credential, as the AEM Developer Console hands it out: the
+/// provider exchanges its assertion at the real `/ims/exchange/jwt`, the token passes the AEM
+/// gateway (which verifies it), and `latchkey token --service-credentials` does the same.
+#[tokio::test]
+async fn the_jwt_exchange_works_against_the_real_server_from_the_library_and_the_cli() {
+    use latchkey_client::chain::{ChainProbe, DryRun, Verdict};
+
+    let s = TestServer::start().await;
+    let sc = s
+        .dev
+        .credentials
+        .service_account_jwt
+        .clone()
+        .expect("dev mode seeds a JWT credential");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("service-credentials.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&sc).unwrap()).unwrap();
+
+    let sa = latchkey_client::ServiceCredentials::from_file(&file).unwrap();
+    let provider = TokenProvider::new(TokenClient::new(&s.base_url).unwrap());
+    let creds = Credentials::service_account(sa);
+    let t = provider.token(&creds).await.unwrap();
+    assert_eq!(
+        provider
+            .token(&creds)
+            .await
+            .unwrap()
+            .access_token
+            .expose_secret(),
+        t.access_token.expose_secret(),
+        "cached"
+    );
+    let claims = crate::support::claims(t.access_token.expose_secret());
+    assert_eq!(
+        claims["client_id"],
+        sc.integration.technical_account.client_id.as_str()
+    );
+    assert_eq!(claims["user_id"], sc.integration.id.as_str());
+    let left = t
+        .expires_at
+        .duration_since(std::time::SystemTime::now())
+        .unwrap();
+    assert!(left > Duration::from_secs(86_000), "{left:?}");
+
+    // The AEM gateway accepts the token: the dry run gets past it, to the allowlist, which does
+    // not list this credential.
+    let probe = ChainProbe::new(
+        &s.base_url,
+        &sc.integration.technical_account.client_id,
+        t.access_token.clone(),
+    )
+    .unwrap();
+    match probe.dry_run("read", "/content/dam").await.unwrap() {
+        DryRun::Answered(Verdict::Refused(r)) => {
+            assert_eq!(r.stage.as_deref(), Some("allowlist"), "{r:?}");
+        }
+        other => panic!("expected an allowlist refusal, got {other:?}"),
+    }
+
+    // The CLI, with the file and the server's URL.
+    let path = file.display().to_string();
+    let cli_token = |extra: &'static [&'static str]| {
+        let mut args = vec!["token", "--no-cache", "--ims", &s.base_url];
+        args.extend(["--service-credentials", &path]);
+        args.extend_from_slice(extra);
+        let args: Vec<String> = args.into_iter().map(str::to_owned).collect();
+        async move { crate::cli_run::latchkey(&args, &[]).await }
+    };
+    let decoded = cli_token(&["--decode"]).await.json();
+    assert_eq!(
+        decoded["claims"]["client_id"],
+        sc.integration.technical_account.client_id.as_str()
+    );
+    assert_eq!(decoded["claims"]["type"], "access_token");
+    // A file with a stale client secret is refused in one sentence.
+    let mut other = serde_json::to_value(&sc).unwrap();
+    other["integration"]["technicalAccount"]["clientSecret"] = "p8e-wrong".into();
+    std::fs::write(&file, other.to_string()).unwrap();
+    cli_token(&[]).await.fails(1, "invalid_client");
 }

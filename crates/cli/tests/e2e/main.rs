@@ -6,11 +6,14 @@
 mod aem_chain;
 mod binary;
 mod cli_admin;
+mod cli_assets;
+mod cli_doctor;
 mod cli_errors;
 mod cli_rotate;
 mod cli_run;
 mod cli_secrets;
 mod cli_token;
+mod client_assets;
 mod client_provider;
 mod client_resource;
 mod console;
