@@ -60,6 +60,10 @@ pub enum AuditAction {
     CertificateRevoked,
     /// A (revoked) certificate of a service account was deleted.
     CertificateDeleted,
+    /// A new token-signing key was published, ahead of its use.
+    SigningKeyPublished,
+    /// A published signing key started signing; the one it replaced retired.
+    SigningKeyActivated,
 }
 
 impl AuditAction {
@@ -91,11 +95,13 @@ impl AuditAction {
             AuditAction::CertificateAdded => "certificate.added",
             AuditAction::CertificateRevoked => "certificate.revoked",
             AuditAction::CertificateDeleted => "certificate.deleted",
+            AuditAction::SigningKeyPublished => "signing_key.published",
+            AuditAction::SigningKeyActivated => "signing_key.activated",
         }
     }
 
     /// Every action, for documentation and filter validation.
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::OrganizationCreated,
         AuditAction::ProjectCreated,
         AuditAction::CredentialCreated,
@@ -121,6 +127,8 @@ impl AuditAction {
         AuditAction::CertificateAdded,
         AuditAction::CertificateRevoked,
         AuditAction::CertificateDeleted,
+        AuditAction::SigningKeyPublished,
+        AuditAction::SigningKeyActivated,
     ];
 
     /// Parses a stable name.

@@ -7,8 +7,9 @@
 //! - [`SecretStore::add_secret`] and [`SecretStore::delete_secret`] are race-free under
 //!   concurrency: a credential never holds more than `max` secrets and never zero.
 //! - Every mutating call that takes an [`AuditEntry`] writes it in the same transaction.
-//! - [`KeyStore::insert_signing_key`] never creates a second active key for one algorithm, even
-//!   when several nodes start at once.
+//! - [`KeyStore::insert_signing_key`] never creates a second active (or next) key for one
+//!   algorithm, even when several nodes start at once; [`KeyStore::promote_signing_key`] is a
+//!   compare-and-set.
 
 use async_trait::async_trait;
 
@@ -160,9 +161,25 @@ pub trait SecretStore: Send + Sync {
 pub trait KeyStore: Send + Sync {
     /// Every stored key.
     async fn list_signing_keys(&self) -> Result<Vec<StoredKey>, StoreError>;
-    /// Inserts a key. Returns `false` (and stores nothing) when the key is `Active` and another
-    /// active key for the same algorithm exists.
-    async fn insert_signing_key(&self, key: &StoredKey) -> Result<bool, StoreError>;
+    /// Inserts a key, with `audit` in the same transaction. Returns `false` (and stores nothing)
+    /// when the key is `Active` or `Next` and the algorithm already has a key in that state.
+    async fn insert_signing_key(
+        &self,
+        key: &StoredKey,
+        audit: Option<&AuditEntry>,
+    ) -> Result<bool, StoreError>;
+    /// In one transaction: `active` becomes `Retired`, published until `until`, and `next`
+    /// becomes `Active`. Returns `false` (and changes nothing) unless both were still in those
+    /// states, so of several nodes promoting at once exactly one succeeds.
+    async fn promote_signing_key(
+        &self,
+        next: &str,
+        active: &str,
+        until: UnixMillis,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError>;
+    /// Deletes the retired keys published only until before `now`; returns how many.
+    async fn delete_unpublished_keys(&self, now: UnixMillis) -> Result<u64, StoreError>;
 }
 
 /// A revoked access token (RFC 7009), remembered until it would have expired anyway.

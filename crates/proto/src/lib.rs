@@ -9,6 +9,7 @@
 //! - [`console`]: the console API, including the I/O Management API secrets shapes.
 //! - [`service_accounts`]: legacy JWT service accounts: console bodies, the AEM service
 //!   credentials JSON, the `/ims/exchange/jwt` answer.
+//! - [`keys`]: token-signing key management (list, rotate).
 //! - [`dev`]: the `dev-credentials.json` file written by `latchkey serve --dev`.
 //!
 //! With the `openapi` feature, the wire types of the HTTP API derive `utoipa::ToSchema`, so the
@@ -18,5 +19,6 @@ pub mod aem;
 pub mod console;
 pub mod dev;
 pub mod ims;
+pub mod keys;
 pub mod oauth;
 pub mod service_accounts;

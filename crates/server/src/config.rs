@@ -10,6 +10,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use latchkey_core::keys::SigningAlg;
+use latchkey_core::keys::rotation::RotationPolicy;
 use serde::{Deserialize, Serialize};
 
 /// Prefix of configuration environment variables.
@@ -86,6 +87,10 @@ pub struct TokensConfig {
     pub audience: String,
     /// IMS `as` claim.
     pub ims_as: String,
+    /// Days after which the signing key is replaced (0: only when an admin rotates it).
+    pub key_rotation_days: u64,
+    /// Seconds a new signing key is published in the JWKS before it signs.
+    pub key_publish_ahead_secs: u64,
 }
 
 /// `[limits]`
@@ -162,6 +167,8 @@ impl Default for TokensConfig {
             signing_alg: "RS256".into(),
             audience: String::new(),
             ims_as: "ims-na1".into(),
+            key_rotation_days: 90,
+            key_publish_ahead_secs: 86_400,
         }
     }
 }
@@ -224,6 +231,12 @@ fn describe(path: &str) -> &'static str {
         "tokens.signing_alg" => "RS256, ES256 or EdDSA",
         "tokens.audience" => "aud claim of access tokens; empty = the issuer",
         "tokens.ims_as" => "IMS `as` claim (aio-lib-ims maps ims-na1 to its host)",
+        "tokens.key_rotation_days" => {
+            "days after which the signing key is replaced (0 = only by latchkey admin keys rotate)"
+        }
+        "tokens.key_publish_ahead_secs" => {
+            "seconds a new signing key is in the JWKS before it signs (at least the JWKS max-age, 300)"
+        }
         "limits.tokens_per_credential_per_minute" => "token budget per credential (0 = unlimited)",
         "limits.failed_auth_per_client_per_minute" => {
             "failed authentications per client before throttling (0 = off)"
@@ -365,6 +378,18 @@ impl Config {
                 "tokens.lifetime_secs must be between 60 and 31536000 seconds".into(),
             ));
         }
+        let ahead = self.tokens.key_publish_ahead_secs;
+        if ahead < 300 {
+            return Err(ConfigError(format!(
+                "tokens.key_publish_ahead_secs = {ahead} is too short: resource servers cache the JWKS for 300 s, so publish a new key at least that long before it signs"
+            )));
+        }
+        let days = self.tokens.key_rotation_days;
+        if days > 0 && ahead >= days.saturating_mul(86_400) {
+            return Err(ConfigError(format!(
+                "tokens.key_publish_ahead_secs = {ahead} must be shorter than tokens.key_rotation_days = {days} days: lower it or rotate less often"
+            )));
+        }
         if !self.public_url.is_empty() {
             let u = &self.public_url;
             let ok_scheme = u.starts_with("http://") || u.starts_with("https://");
@@ -396,6 +421,19 @@ impl Config {
     /// The configured signing algorithm.
     pub fn signing_alg(&self) -> Option<SigningAlg> {
         SigningAlg::parse(&self.tokens.signing_alg)
+    }
+
+    /// The signing-key rotation schedule.
+    pub fn rotation_policy(&self) -> RotationPolicy {
+        let secs = |s: u64| i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX);
+        RotationPolicy {
+            rotate_after_ms: (self.tokens.key_rotation_days > 0)
+                .then(|| secs(self.tokens.key_rotation_days.saturating_mul(86_400))),
+            publish_ahead_ms: secs(self.tokens.key_publish_ahead_secs),
+            // Every token the retired key signed expires within the token lifetime; ten minutes
+            // more cover nodes that sign with it until they reload their keys, and clock skew.
+            retire_publish_ms: secs(self.tokens.lifetime_secs).saturating_add(600_000),
+        }
     }
 
     /// The database URL to use: the configured one, or SQLite in the data directory.

@@ -8,7 +8,8 @@
 //! - [`params`]: reading IMS parameters (query, urlencoded, multipart, HTTP Basic).
 //! - [`error`]: the one place IMS errors become HTTP responses.
 //! - [`headers`]: media type and bearer token of a request.
-//! - [`keyring`], [`cache`], [`usage`], [`metrics`], [`clock`]: the supporting machinery.
+//! - [`signing`] (with [`keyring`]): the signing keys and their rotation.
+//! - [`cache`], [`usage`], [`metrics`], [`clock`]: the supporting machinery.
 //! - [`bootstrap`]: the first start's organization and admin credential.
 //! - [`dev`]: dev-mode seeding and the `dev-credentials.json` file.
 //! - [`aem`]: the API side's authorization chain, caches, errors and binary store (the
@@ -33,6 +34,7 @@ pub mod metrics;
 pub mod params;
 pub mod routes;
 pub mod serve;
+pub mod signing;
 pub mod startup;
 pub mod state;
 pub mod ttl;
@@ -52,8 +54,8 @@ use tokio::net::TcpListener;
 use crate::cache::CredentialCache;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::keyring::Keyring;
 use crate::metrics::Metrics;
+use crate::signing::SigningKeys;
 use crate::startup::StartError;
 use crate::state::{AppState, Inner};
 use crate::usage::UsageRecorder;
@@ -91,22 +93,25 @@ impl Server {
         let alg = config
             .signing_alg()
             .ok_or_else(|| StartError::Keys("unsupported tokens.signing_alg".into()))?;
-        let keys = Keyring::load(
+        let hasher = SecretHasher::new(master.pepper());
+        let keys = SigningKeys::load(
             store.as_ref(),
-            &master,
+            master,
             alg,
             &issuer,
             &audience,
+            config.rotation_policy(),
             clock.now(),
         )
-        .await?;
+        .await
+        .map_err(|e| StartError::Keys(e.to_string()))?;
         let limits = &config.limits;
         let blobs =
             aem::blobs::Blobs::local(&config.effective_blob_dir()).map_err(StartError::Files)?;
         let cache_ttl = Duration::from_millis(config.cluster.credential_cache_ms);
         let state = AppState(Arc::new(Inner {
             issuer: issuer.clone(),
-            hasher: SecretHasher::new(master.pepper()),
+            hasher,
             settings: TokenSettings {
                 issuer,
                 audience,
@@ -130,6 +135,9 @@ impl Server {
             config,
         }));
         let bootstrapped = bootstrap::run(&state).await?;
+        if let Some(org) = bootstrap::initial_org(&state).await? {
+            state.keys.set_installation_org(org);
+        }
         let dev = if state.config.dev {
             dev::seed(&state, &state.config.data_dir, bootstrapped.as_ref()).await?
         } else {
@@ -191,8 +199,8 @@ impl Server {
     }
 }
 
-/// Background upkeep: flush secret usage, prune throttle windows, purge old revocations and
-/// expired assertion ids.
+/// Background upkeep: flush secret usage, prune throttle windows, rotate and reload signing
+/// keys, purge old revocations and expired assertion ids.
 async fn maintain(state: AppState, every: Duration) {
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     let mut rounds: u64 = 0;
@@ -201,6 +209,9 @@ async fn maintain(state: AppState, every: Duration) {
         state.usage.flush(state.store.as_ref()).await;
         let now = state.clock.now();
         state.throttle.prune(now);
+        if let Err(e) = state.keys.maintain(state.store.as_ref(), now).await {
+            tracing::warn!(error = %e, "could not check the signing keys for rotation");
+        }
         rounds += 1;
         if rounds % 720 == 1 {
             match state.store.purge_expired_revocations(now).await {

@@ -12,8 +12,8 @@ use crate::aem::cache::AemCache;
 use crate::cache::CredentialCache;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::keyring::Keyring;
 use crate::metrics::Metrics;
+use crate::signing::SigningKeys;
 use crate::usage::UsageRecorder;
 
 /// Everything a handler may need. Cheap to clone (one `Arc`).
@@ -31,7 +31,7 @@ pub struct Inner {
     /// Secret hashing with the pepper.
     pub hasher: SecretHasher,
     /// Signing keys.
-    pub keys: Keyring,
+    pub keys: SigningKeys,
     /// Token settings.
     pub settings: TokenSettings,
     /// Throttling.

@@ -91,6 +91,7 @@ conformance!(
     concurrent_deletes_never_remove_the_last_secret,
     secret_usage_never_moves_backwards,
     signing_keys_one_active_per_algorithm,
+    promoting_a_signing_key_is_a_compare_and_set,
     revocations,
     meta_put_if_absent_keeps_the_first_value,
     ping_and_backend_name,
@@ -1050,11 +1051,10 @@ mod cases {
             let store = store.clone();
             tasks.push(tokio::spawn(async move {
                 store
-                    .insert_signing_key(&key(
-                        &format!("rs-{i}"),
-                        SigningAlg::Rs256,
-                        KeyState::Active,
-                    ))
+                    .insert_signing_key(
+                        &key(&format!("rs-{i}"), SigningAlg::Rs256, KeyState::Active),
+                        None,
+                    )
                     .await
             }));
         }
@@ -1068,35 +1068,40 @@ mod cases {
 
         assert!(
             !store
-                .insert_signing_key(&key("rs-late", SigningAlg::Rs256, KeyState::Active))
+                .insert_signing_key(&key("rs-late", SigningAlg::Rs256, KeyState::Active), None)
                 .await
                 .unwrap()
         );
         assert!(
             store
-                .insert_signing_key(&key("rs-next", SigningAlg::Rs256, KeyState::Next))
+                .insert_signing_key(&key("rs-next", SigningAlg::Rs256, KeyState::Next), None)
                 .await
                 .unwrap()
         );
         assert!(
             store
-                .insert_signing_key(&key("es-active", SigningAlg::Es256, KeyState::Active))
+                .insert_signing_key(&key("es-active", SigningAlg::Es256, KeyState::Active), None)
                 .await
                 .unwrap()
         );
         let mut retired = key("ed-retired", SigningAlg::EdDsa, KeyState::Retired);
         retired.publish_until = Some(T0.plus_millis(86_400_000));
         retired.created_at = T0.plus_millis(-5);
-        assert!(store.insert_signing_key(&retired).await.unwrap());
+        assert!(store.insert_signing_key(&retired, None).await.unwrap());
         let mut retired2 = key("rs-retired", SigningAlg::Rs256, KeyState::Retired);
         retired2.created_at = T0.plus_millis(-1);
-        assert!(store.insert_signing_key(&retired2).await.unwrap());
+        assert!(store.insert_signing_key(&retired2, None).await.unwrap());
 
+        // A second next key for the algorithm is skipped like a second active one.
+        assert!(
+            !store
+                .insert_signing_key(&key("rs-next-2", SigningAlg::Rs256, KeyState::Next), None)
+                .await
+                .unwrap()
+        );
         // A duplicate kid is a conflict, not a silent skip.
         assert!(matches!(
-            store
-                .insert_signing_key(&key("rs-next", SigningAlg::Rs256, KeyState::Next))
-                .await,
+            store.insert_signing_key(&retired2, None).await,
             Err(StoreError::Conflict(_))
         ));
 
@@ -1115,6 +1120,82 @@ mod cases {
         );
         assert!(keys.contains(&key("rs-next", SigningAlg::Rs256, KeyState::Next)));
         assert!(keys.contains(&key("es-active", SigningAlg::Es256, KeyState::Active)));
+    }
+
+    pub async fn promoting_a_signing_key_is_a_compare_and_set(store: SqlStore) {
+        let old = key("rs-old", SigningAlg::Rs256, KeyState::Active);
+        let next = key("rs-new", SigningAlg::Rs256, KeyState::Next);
+        let other = key("es-next", SigningAlg::Es256, KeyState::Next);
+        let published = note(AuditAction::SigningKeyPublished);
+        assert!(store.insert_signing_key(&old, None).await.unwrap());
+        assert!(
+            store
+                .insert_signing_key(&next, Some(&published))
+                .await
+                .unwrap()
+        );
+        assert!(store.insert_signing_key(&other, None).await.unwrap());
+        assert_eq!(
+            all_audit(&store).await.len(),
+            1,
+            "the publication is recorded"
+        );
+        let until = T0.plus_millis(86_400_000);
+
+        // A next key of another algorithm cannot replace this one.
+        let activated = note(AuditAction::SigningKeyActivated);
+        assert!(
+            !store
+                .promote_signing_key("es-next", "rs-old", until, &activated)
+                .await
+                .unwrap()
+        );
+        assert_eq!(store.list_signing_keys().await.unwrap().len(), 3);
+
+        // Several nodes promote at once: exactly one succeeds and records it.
+        let mut tasks = Vec::new();
+        for _ in 0..6 {
+            let store = store.clone();
+            let activated = activated.clone();
+            tasks.push(tokio::spawn(async move {
+                store
+                    .promote_signing_key("rs-new", "rs-old", until, &activated)
+                    .await
+            }));
+        }
+        let mut won = 0;
+        for task in tasks {
+            if task.await.unwrap().unwrap() {
+                won += 1;
+            }
+        }
+        assert_eq!(won, 1, "exactly one promotion may succeed");
+        assert_eq!(all_audit(&store).await.len(), 2);
+        let keys = store.list_signing_keys().await.unwrap();
+        let state = |kid: &str| keys.iter().find(|k| k.kid == kid).unwrap().clone();
+        assert_eq!(state("rs-old").state, KeyState::Retired);
+        assert_eq!(state("rs-old").publish_until, Some(until));
+        assert_eq!(state("rs-new").state, KeyState::Active);
+        assert_eq!(state("rs-new").publish_until, None);
+        assert_eq!(state("es-next").state, KeyState::Next);
+
+        // Retired keys leave once their publication ends, and only then.
+        assert_eq!(store.delete_unpublished_keys(until).await.unwrap(), 0);
+        assert_eq!(
+            store
+                .delete_unpublished_keys(until.plus_millis(1))
+                .await
+                .unwrap(),
+            1
+        );
+        let kids: Vec<String> = store
+            .list_signing_keys()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|k| k.kid)
+            .collect();
+        assert_eq!(kids, ["es-next", "rs-new"]);
     }
 
     pub async fn revocations(store: SqlStore) {
@@ -3063,7 +3144,7 @@ mod sqlite_only {
         {
             let store = SqlStore::connect(&url).await.unwrap();
             store.create_organization(&org, &audit).await.unwrap();
-            assert!(store.insert_signing_key(&key).await.unwrap());
+            assert!(store.insert_signing_key(&key, None).await.unwrap());
             store.put_meta_if_absent("k", "v").await.unwrap();
             store.close().await;
         }

@@ -1,7 +1,8 @@
 //! `latchkey admin`: an organization admin's console commands, one file per resource:
 //! [`projects`], [`credentials`], [`products`] (products and profiles), [`service_accounts`]
 //! (legacy JWT credentials and their certificates), [`aem`] (an environment's api.yaml
-//! allowlist, technical-account users, groups and grants) and the [`audit`] log.
+//! allowlist, technical-account users, groups and grants), the [`audit`] log and the
+//! installation's signing [`keys`].
 //!
 //! The caller's token asks for no particular scope (the credential's own scopes); the console
 //! checks that the credential is an admin of the organization.
@@ -9,6 +10,7 @@
 mod aem;
 mod audit;
 mod credentials;
+mod keys;
 mod products;
 mod projects;
 mod service_accounts;
@@ -57,6 +59,10 @@ enum AdminCommand {
         after_help = "Example:\n  latchkey admin audit --action secret.added --limit 20 --dev-credentials latchkey-data/dev-credentials.json"
     )]
     Audit(audit::AuditArgs),
+    /// The installation's token-signing keys: list, rotate (admins of the initial
+    /// organization only).
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 fn after_help() -> String {
@@ -71,6 +77,7 @@ Examples:
   latchkey admin service-accounts create --project 1 --name aem --metascopes ent_aem_cloud_api --out sc.json
   latchkey admin aem deploy 1 config/api.yaml
   latchkey admin audit --actor 39b5f8e626fce4dc7e59fd8bfddbb2fa --json
+  latchkey admin keys rotate
 
 {EXIT_CODES}"
     )
@@ -90,6 +97,7 @@ pub fn run(args: AdminArgs) -> Result<(), CliError> {
             AdminCommand::ServiceAccounts(cmd) => service_accounts::run(&session, cmd, json).await,
             AdminCommand::Aem(cmd) => aem::run(&session, cmd, json).await,
             AdminCommand::Audit(a) => audit::run(&session, a, json).await,
+            AdminCommand::Keys(cmd) => keys::run(&session, cmd, json).await,
         }
     })
 }

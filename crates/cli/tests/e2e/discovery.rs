@@ -85,17 +85,7 @@ async fn es256_and_eddsa_are_selectable() {
             latchkey_server::clock::Clock::system(),
         )
         .await;
-        let c = &s.dev.credentials.oauth_server_to_server;
-        let r = post_form(
-            &s.url("/ims/token/v3"),
-            &format!(
-                "grant_type=client_credentials&client_id={}&client_secret={}",
-                c.client_id, c.client_secret
-            ),
-        )
-        .await;
-        assert_eq!(r.status, 200, "{}", r.text);
-        assert_eq!(header(r.json["access_token"].as_str().unwrap())["alg"], alg);
+        assert_eq!(header(&demo_token(&s).await)["alg"], alg);
         let meta = send(client().get(s.url("/.well-known/oauth-authorization-server")))
             .await
             .json;

@@ -23,6 +23,7 @@ mod discovery;
 mod introspection;
 mod jwt_exchange;
 mod jwt_support;
+mod key_rotation;
 mod node;
 mod openapi;
 mod products;

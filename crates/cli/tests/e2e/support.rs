@@ -87,6 +87,21 @@ pub fn assert_oauth_error(r: &Resp, status: u16, error: &str) {
     );
 }
 
+/// A token of the dev demo credential (OAuth Server-to-Server, its default scopes).
+pub async fn demo_token(s: &latchkey_testkit::TestServer) -> String {
+    let c = &s.dev.credentials.oauth_server_to_server;
+    let r = post_form(
+        &s.url("/ims/token/v3"),
+        &format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            c.client_id, c.client_secret
+        ),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.json["access_token"].as_str().unwrap().to_owned()
+}
+
 /// A token of the bootstrap admin credential (dev mode writes it into dev-credentials.json).
 pub async fn admin_token(s: &latchkey_testkit::TestServer) -> Admin {
     let a = s

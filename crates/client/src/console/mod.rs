@@ -8,6 +8,7 @@
 //! - `credentials`: list, get, create, update, delete, revoke tokens;
 //! - `products`: products, profiles and credential assignments;
 //! - `audit`: the audit log with its filters;
+//! - `keys`: the installation's token-signing keys: list, rotate;
 //! - `aem`: an AEM environment's api.yaml allowlist, technical-account users, groups and ACLs;
 //! - `service_accounts`: legacy JWT service accounts, their certificates, the AEM service
 //!   credentials JSON, migration to OAuth Server-to-Server.
@@ -15,6 +16,7 @@
 mod aem;
 mod audit;
 mod credentials;
+mod keys;
 mod products;
 mod projects;
 mod secrets;

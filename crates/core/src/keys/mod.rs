@@ -3,12 +3,14 @@
 //! - [`signer`]: a private key parsed once and kept in memory (re-parsing per token costs more
 //!   than signing: rust-stack.md §3.3), with its pre-encoded JWT header.
 //! - [`verifier`]: a public key rebuilt from its JWK, with exactly one algorithm (RFC 8725 §3.1).
+//! - [`rotation`]: which lifecycle step is due, as a pure function of the stored keys and the time.
 //! - [`vault`]: the master key: it derives the secret-hash pepper and seals private keys at rest,
 //!   so a copy of the database alone can neither forge tokens nor test secret guesses.
 //!
 //! Lifecycle (SPEC §1): a key is `Next` (published, not yet signing), `Active` (signing; one per
 //! algorithm), then `Retired` (published until every token it signed has expired).
 
+pub mod rotation;
 pub mod signer;
 pub mod vault;
 pub mod verifier;
@@ -100,6 +102,13 @@ pub struct StoredKey {
     pub publish_until: Option<UnixMillis>,
 }
 
+impl StoredKey {
+    /// Whether the key is in the JWKS at `now`: until its `publish_until`, if it has one.
+    pub fn is_published(&self, now: UnixMillis) -> bool {
+        self.publish_until.is_none_or(|until| until >= now)
+    }
+}
+
 /// The JWKS document (RFC 7517 §5): public keys only.
 #[derive(Debug, Clone, Serialize)]
 pub struct JwkSet {
@@ -111,10 +120,7 @@ impl JwkSet {
     /// Builds the document from stored keys that are still published at `now`.
     pub fn published(keys: &[StoredKey], now: UnixMillis) -> Result<Self, serde_json::Error> {
         let mut out = Vec::new();
-        for k in keys {
-            if k.publish_until.is_some_and(|until| until < now) {
-                continue;
-            }
+        for k in keys.iter().filter(|k| k.is_published(now)) {
             out.push(serde_json::from_str(&k.public_jwk)?);
         }
         Ok(Self { keys: out })

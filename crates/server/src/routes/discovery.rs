@@ -19,7 +19,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 pub fn metadata(state: &AppState) -> ServerMetadata {
     let base = &state.issuer;
     let auth = strings(&["client_secret_post", "client_secret_basic"]);
-    let alg = state.keys.active.alg().as_str();
+    let alg = state.keys.current().active.alg().as_str();
     ServerMetadata {
         issuer: base.clone(),
         token_endpoint: format!("{base}/ims/token/v3"),
@@ -64,7 +64,7 @@ pub async fn well_known(State(state): State<AppState>) -> Json<ServerMetadata> {
     )
 )]
 pub async fn jwks(State(state): State<AppState>) -> Response {
-    let mut r = state.keys.jwks_json.clone().into_response();
+    let mut r = state.keys.current().jwks_json.clone().into_response();
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

@@ -100,7 +100,7 @@ async fn exchange(
         .map_err(|t| ImsError::from(throttled(t)))?;
     let issued = issue(
         &state.settings,
-        &state.keys.active,
+        &state.keys.current().active,
         credential,
         &verified.metascopes,
         now,

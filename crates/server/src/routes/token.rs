@@ -143,7 +143,7 @@ async fn grant(
         .map_err(|t| wrap(throttled(t)))?;
     let issued = issue(
         &state.settings,
-        &state.keys.active,
+        &state.keys.current().active,
         credential,
         &scopes,
         now,

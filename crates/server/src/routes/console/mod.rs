@@ -15,6 +15,7 @@
 //! | `GET/PATCH/DELETE /console/organizations/{org}/credentials/{id}` | [`credentials`] |
 //! | `POST /console/organizations/{org}/credentials/{id}/revoke_tokens` | [`credentials::revoke_tokens`] |
 //! | `GET /console/organizations/{org}/audit` | [`audit::list`] |
+//! | `GET /console/keys`, `POST /console/keys/rotate` | [`keys::list`], [`keys::rotate`]: token-signing keys |
 //! | `GET/POST .../products`, `GET/DELETE .../products/{id}` | [`products`] |
 //! | `GET/POST .../products/{id}/profiles`, `GET/DELETE .../profiles/{profile}`, `PUT .../services` | [`products`] |
 //! | `GET .../credentials/{id}/profiles`, `PUT/DELETE .../credentials/{id}/profiles/{profile}` | [`products::assign`], [`products::unassign`] |
@@ -32,6 +33,7 @@ pub mod auth;
 pub mod body;
 pub mod credentials;
 pub mod error;
+pub mod keys;
 pub mod organizations;
 pub mod products;
 pub mod secrets;
@@ -86,6 +88,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(credentials::revoke_tokens),
         )
         .route(&format!("{base}/audit"), get(audit::list))
+        .route("/console/keys", get(keys::list))
+        .route("/console/keys/rotate", post(keys::rotate))
         .route(
             &format!("{base}/products"),
             get(products::list_products).post(products::create_product),
