@@ -30,5 +30,6 @@ mod service_accounts;
 mod sources_helpers;
 mod support;
 mod throttling;
+mod tls;
 mod upload_memory;
 mod usage;
