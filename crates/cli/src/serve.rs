@@ -26,12 +26,18 @@ pub struct ServeArgs {
     /// and write <data-dir>/dev-credentials.json (config `dev`).
     #[arg(long)]
     dev: bool,
+    /// Serve https with a self-signed certificate for localhost, 127.0.0.1 and ::1, created in
+    /// <data-dir>/tls on first use and kept so clients trust it once (config
+    /// `http.tls_self_signed`). For your own certificate set `http.tls_cert_file` and
+    /// `http.tls_key_file` instead.
+    #[arg(long)]
+    tls: bool,
 }
 
 /// The configuration reference appended to `latchkey serve --help`.
 pub fn after_help() -> String {
     format!(
-        "Examples:\n  latchkey serve --dev\n  latchkey serve --listen 0.0.0.0:8080 --data-dir /var/lib/latchkey\n  LATCHKEY_DATABASE_URL=postgres://latchkey@db/latchkey latchkey serve --config /etc/latchkey.toml\n\n{}",
+        "Examples:\n  latchkey serve --dev\n  latchkey serve --dev --tls\n  latchkey serve --listen 0.0.0.0:8080 --data-dir /var/lib/latchkey\n  LATCHKEY_DATABASE_URL=postgres://latchkey@db/latchkey latchkey serve --config /etc/latchkey.toml\n\n{}",
         reference()
     )
 }
@@ -61,6 +67,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     if args.dev {
         config.dev = true;
     }
+    if args.tls {
+        config.http.tls_self_signed = true;
+    }
     config.validate()?;
     init_logging(&config);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -77,7 +86,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             outln!("{banner}");
         }
         if let Some(dev) = server.dev_credentials() {
-            outln!("{}", dev::banner(dev, &data_dir));
+            outln!("{}", dev::banner(dev, &data_dir, server.self_signed_certificate()));
         }
         outln!("latchkey listening on {} (issuer {})", server.local_addr(), server.base_url());
         server.run(shutdown_signal()).await;

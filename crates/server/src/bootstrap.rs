@@ -80,9 +80,10 @@ pub async fn run(state: &AppState) -> Result<Option<Bootstrapped>, StartError> {
 }
 
 /// The text printed once on stdout after bootstrap.
-pub fn banner(b: &Bootstrapped, base_url: &str) -> String {
+pub fn banner(b: &Bootstrapped, base_url: &str, self_signed: Option<&std::path::Path>) -> String {
     format!(
-        "\nFirst start: created organization {org} and its admin credential.\nThe secret is shown only now; store it safely.\n\n  client_id:     {id}\n  client_secret: {secret}\n  scopes:        {scopes}\n\nConsole calls use a token of this credential:\n\n  curl -X POST '{base}/ims/token/v3' -d 'grant_type=client_credentials&client_id={id}&client_secret=<secret>&scope={scopes}'\n  curl -H 'Authorization: Bearer <token>' -H 'x-api-key: {id}' '{base}/console/organizations/{org}/credentials/{cred}/secrets'\n",
+        "\nFirst start: created organization {org} and its admin credential.\nThe secret is shown only now; store it safely.\n\n  client_id:     {id}\n  client_secret: {secret}\n  scopes:        {scopes}\n\nConsole calls use a token of this credential:\n\n  {curl} -X POST '{base}/ims/token/v3' -d 'grant_type=client_credentials&client_id={id}&client_secret=<secret>&scope={scopes}'\n  {curl} -H 'Authorization: Bearer <token>' -H 'x-api-key: {id}' '{base}/console/organizations/{org}/credentials/{cred}/secrets'\n",
+        curl = crate::tls::curl(self_signed),
         org = b.org.id,
         id = b.admin.client_id,
         secret = b.secret.expose(),

@@ -28,7 +28,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Database URL; empty means SQLite in the data directory.
     pub database_url: String,
-    /// Public base URL (issuer); empty means `http://<listen address>`.
+    /// Public base URL (issuer); empty means `http://<listen address>` (`https://` with TLS).
     pub public_url: String,
     /// Master key file; empty means `<data_dir>/master.key`.
     pub master_key_file: String,
@@ -118,6 +118,14 @@ pub struct HttpConfig {
     pub header_read_timeout_secs: u64,
     /// Seconds a client has to send the request body.
     pub body_read_timeout_secs: u64,
+    /// PEM certificate chain to serve https with (together with `tls_key_file`); empty with
+    /// an empty `tls_key_file` = plain HTTP.
+    pub tls_cert_file: String,
+    /// PEM private key of `tls_cert_file`.
+    pub tls_key_file: String,
+    /// Serve https with a self-signed certificate for `localhost`, `127.0.0.1` and `::1`,
+    /// created in `<data_dir>/tls` on first use and kept (see [`crate::tls`]).
+    pub tls_self_signed: bool,
 }
 
 /// `[cluster]`
@@ -190,6 +198,9 @@ impl Default for HttpConfig {
             max_body_bytes: 64 * 1024,
             header_read_timeout_secs: 10,
             body_read_timeout_secs: 10,
+            tls_cert_file: String::new(),
+            tls_key_file: String::new(),
+            tls_self_signed: false,
         }
     }
 }
@@ -222,7 +233,7 @@ fn describe(path: &str) -> &'static str {
         "listen" => "address and port to listen on",
         "data_dir" => "directory for the SQLite database, master key and dev files",
         "database_url" => "sqlite://PATH or postgres://USER@HOST/DB; empty = SQLite in data_dir",
-        "public_url" => "public base URL, used as token issuer; empty = http://<listen address>",
+        "public_url" => "public base URL, used as token issuer; empty = http(s)://<listen address>",
         "master_key_file" => {
             "file with the 32-byte master key (same on every node); empty = <data_dir>/master.key"
         }
@@ -248,6 +259,13 @@ fn describe(path: &str) -> &'static str {
         "http.max_body_bytes" => "largest body accepted by the IMS endpoints",
         "http.header_read_timeout_secs" => "seconds a client has to send its request headers",
         "http.body_read_timeout_secs" => "seconds a client has to send its request body",
+        "http.tls_cert_file" => {
+            "PEM certificate chain for https (with tls_key_file); empty = plain HTTP"
+        }
+        "http.tls_key_file" => "PEM private key of tls_cert_file",
+        "http.tls_self_signed" => {
+            "serve https with a self-signed certificate for localhost kept in <data_dir>/tls"
+        }
         "cluster.credential_cache_ms" => {
             "how long a node caches a credential (bounds cross-node propagation)"
         }
@@ -409,6 +427,7 @@ impl Config {
                 "http.max_body_bytes must be at least 1024".into(),
             ));
         }
+        self.validate_tls()?;
         if !matches!(self.log.format.as_str(), "text" | "json") {
             return Err(ConfigError(format!(
                 "log.format = {:?}: use text or json",
@@ -416,6 +435,34 @@ impl Config {
             )));
         }
         Ok(())
+    }
+
+    fn validate_tls(&self) -> Result<(), ConfigError> {
+        let http = &self.http;
+        match (http.tls_cert_file.is_empty(), http.tls_key_file.is_empty()) {
+            (false, true) => {
+                return Err(ConfigError(
+                    "http.tls_cert_file is set but http.tls_key_file is not: set http.tls_key_file to the certificate's PEM private key (or unset both for plain HTTP)".into(),
+                ));
+            }
+            (true, false) => {
+                return Err(ConfigError(
+                    "http.tls_key_file is set but http.tls_cert_file is not: set http.tls_cert_file to the PEM certificate chain of that key (or unset both for plain HTTP)".into(),
+                ));
+            }
+            (false, false) if http.tls_self_signed => {
+                return Err(ConfigError(
+                    "http.tls_self_signed (--tls) and http.tls_cert_file are both set: unset http.tls_self_signed to serve your certificate, or unset http.tls_cert_file and http.tls_key_file for a self-signed one".into(),
+                ));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Whether the server speaks https (a certificate file or a self-signed certificate).
+    pub fn tls_enabled(&self) -> bool {
+        self.http.tls_self_signed || !self.http.tls_cert_file.is_empty()
     }
 
     /// The configured signing algorithm.
@@ -572,6 +619,39 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("RS256"), "{e}");
+    }
+
+    #[test]
+    fn tls_needs_both_files_and_not_also_self_signed() {
+        let e = Config::load(
+            None,
+            env(&[("LATCHKEY_HTTP_TLS_CERT_FILE", "/etc/latchkey/cert.pem")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("set http.tls_key_file"), "{e}");
+        let e = Config::load(
+            None,
+            env(&[("LATCHKEY_HTTP_TLS_KEY_FILE", "/etc/latchkey/key.pem")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("set http.tls_cert_file"), "{e}");
+        let both = env(&[
+            ("LATCHKEY_HTTP_TLS_CERT_FILE", "/etc/latchkey/cert.pem"),
+            ("LATCHKEY_HTTP_TLS_KEY_FILE", "/etc/latchkey/key.pem"),
+        ]);
+        let c = Config::load(None, both.clone()).unwrap();
+        assert!(c.tls_enabled());
+        let mut with_self_signed = both;
+        with_self_signed.push(("LATCHKEY_HTTP_TLS_SELF_SIGNED".into(), "true".into()));
+        let e = Config::load(None, with_self_signed)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("http.tls_self_signed"), "{e}");
+        let c = Config::load(None, env(&[("LATCHKEY_HTTP_TLS_SELF_SIGNED", "1")])).unwrap();
+        assert!(c.http.tls_self_signed && c.tls_enabled());
+        assert!(!Config::default().tls_enabled());
     }
 
     #[test]

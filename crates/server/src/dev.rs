@@ -156,11 +156,13 @@ async fn seed_service_account(
     ))
 }
 
-/// The banner printed on stdout in dev mode: where the credentials are and a curl to try.
-pub fn banner(dev: &DevCredentials, data_dir: &Path) -> String {
+/// The banner printed on stdout in dev mode: where the credentials are and a curl to try
+/// (trusting `self_signed`, the server's self-signed certificate, if any).
+pub fn banner(dev: &DevCredentials, data_dir: &Path, self_signed: Option<&Path>) -> String {
     let c = &dev.credentials.oauth_server_to_server;
+    let curl = crate::tls::curl(self_signed);
     let mut text = format!(
-        "\nLatchkey dev mode: demo credentials in {file}\n\nGet a token:\n\n  curl -X POST '{ims}/ims/token/v3' \\\n    -H 'Content-Type: application/x-www-form-urlencoded' \\\n    -d 'client_id={id}&client_secret={secret}&grant_type=client_credentials&scope={scopes}'\n",
+        "\nLatchkey dev mode: demo credentials in {file}\n\nGet a token:\n\n  {curl} -X POST '{ims}/ims/token/v3' \\\n    -H 'Content-Type: application/x-www-form-urlencoded' \\\n    -d 'client_id={id}&client_secret={secret}&grant_type=client_credentials&scope={scopes}'\n",
         file = data_dir.join(DEV_FILE).display(),
         ims = dev.ims,
         id = c.client_id,
@@ -169,7 +171,7 @@ pub fn banner(dev: &DevCredentials, data_dir: &Path) -> String {
     );
     if let Some(aem) = &dev.aem {
         text.push_str(&format!(
-            "\nThen read the sample asset's metadata (TOKEN=<access_token from above>):\n\n  curl '{base}/adobe/assets/{asset}/metadata' \\\n    -H \"Authorization: Bearer $TOKEN\" \\\n    -H 'x-api-key: {id}'\n",
+            "\nThen read the sample asset's metadata (TOKEN=<access_token from above>):\n\n  {curl} '{base}/adobe/assets/{asset}/metadata' \\\n    -H \"Authorization: Bearer $TOKEN\" \\\n    -H 'x-api-key: {id}'\n",
             base = aem.base_url,
             asset = aem.sample_asset_id,
             id = c.client_id,

@@ -16,6 +16,8 @@
 //!   Assets and Folders handlers are in [`routes`]).
 //! - [`ttl`]: the expiring map the per-node caches are built on.
 //! - [`serve`]: the accept loop with read timeouts and graceful shutdown.
+//! - [`tls`]: https on request: certificate files, or a self-signed certificate kept in the
+//!   data directory.
 //!
 //! Use: [`Server::start`] on a bound listener, then [`Server::run`] until shutdown. Tests bind
 //! `127.0.0.1:0` and drive the same code.
@@ -37,6 +39,7 @@ pub mod serve;
 pub mod signing;
 pub mod startup;
 pub mod state;
+pub mod tls;
 pub mod ttl;
 pub mod usage;
 
@@ -67,6 +70,7 @@ pub struct Server {
     addr: SocketAddr,
     dev: Option<DevCredentials>,
     bootstrapped: Option<bootstrap::Bootstrapped>,
+    tls: Option<tls::Tls>,
 }
 
 impl Server {
@@ -81,10 +85,11 @@ impl Server {
             .local_addr()
             .map_err(|e| StartError::Files(format!("cannot read the listening address: {e}")))?;
         startup::ensure_data_dir(&config.data_dir)?;
+        let tls = tls::load(&config)?;
         let master = startup::load_or_create_master_key(&config.effective_master_key_file())?;
         let store = startup::open_store(&config.effective_database_url()).await?;
         startup::check_master_key(store.as_ref(), &master).await?;
-        let issuer = startup::issuer_for(&config.public_url, addr);
+        let issuer = startup::issuer_for(&config.public_url, addr, tls.is_some());
         let audience = if config.tokens.audience.is_empty() {
             issuer.clone()
         } else {
@@ -155,6 +160,7 @@ impl Server {
             addr,
             dev,
             bootstrapped,
+            tls,
         })
     }
 
@@ -168,6 +174,13 @@ impl Server {
         &self.state.issuer
     }
 
+    /// The self-signed certificate clients must trust (`http.tls_self_signed`), if any.
+    pub fn self_signed_certificate(&self) -> Option<&std::path::Path> {
+        self.tls
+            .as_ref()
+            .and_then(tls::Tls::self_signed_certificate)
+    }
+
     /// The dev credentials, in dev mode.
     pub fn dev_credentials(&self) -> Option<&DevCredentials> {
         self.dev.as_ref()
@@ -177,7 +190,7 @@ impl Server {
     pub fn bootstrap_banner(&self) -> Option<String> {
         self.bootstrapped
             .as_ref()
-            .map(|b| bootstrap::banner(b, &self.state.issuer))
+            .map(|b| bootstrap::banner(b, &self.state.issuer, self.self_signed_certificate()))
     }
 
     /// The shared state (for tests and embedding).
@@ -192,7 +205,8 @@ impl Server {
         let maintenance = tokio::spawn(maintain(state.clone(), flush_every));
         let app = routes::router(state.clone());
         let header_timeout = Duration::from_secs(state.config.http.header_read_timeout_secs.max(1));
-        serve::serve(self.listener, app, header_timeout, shutdown).await;
+        let tls = self.tls.as_ref().map(tls::Tls::acceptor);
+        serve::serve(self.listener, app, header_timeout, tls, shutdown).await;
         maintenance.abort();
         state.usage.flush(state.store.as_ref()).await;
         tracing::info!("latchkey stopped");

@@ -31,6 +31,9 @@ pub enum StartError {
     /// Signing keys problem.
     #[error("signing keys: {0}")]
     Keys(String),
+    /// TLS certificate or key problem (the message names the file).
+    #[error("{0}")]
+    Tls(String),
 }
 
 impl StartError {
@@ -126,9 +129,9 @@ pub fn ensure_data_dir(dir: &Path) -> Result<(), StartError> {
     })
 }
 
-/// The issuer URL: the configured public URL, or `http://<bound address>` with an unspecified
-/// IP replaced by 127.0.0.1.
-pub fn issuer_for(public_url: &str, bound: SocketAddr) -> String {
+/// The issuer URL: the configured public URL, or `http://<bound address>` (`https://` when
+/// `tls`) with an unspecified IP replaced by 127.0.0.1.
+pub fn issuer_for(public_url: &str, bound: SocketAddr, tls: bool) -> String {
     if !public_url.is_empty() {
         return public_url.to_owned();
     }
@@ -136,7 +139,8 @@ pub fn issuer_for(public_url: &str, bound: SocketAddr) -> String {
     if addr.ip().is_unspecified() {
         addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
     }
-    format!("http://{addr}")
+    let scheme = if tls { "https" } else { "http" };
+    format!("{scheme}://{addr}")
 }
 
 /// Opens the store named by `url`.

@@ -15,9 +15,20 @@ pub struct Running {
 }
 
 pub fn start(data_dir: &Path, extra_env: &[(&str, &str)]) -> Running {
+    start_with_args(data_dir, &[], extra_env)
+}
+
+/// Like [`start`], with more `serve` flags. `base` is `http://` + the listening address, or
+/// `https://` when the issuer is.
+pub fn start_with_args(
+    data_dir: &Path,
+    extra_args: &[&str],
+    extra_env: &[(&str, &str)],
+) -> Running {
     let mut cmd = Command::new(BIN);
     cmd.args(["serve", "--dev", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
+        .args(extra_args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (k, v) in extra_env {
@@ -33,7 +44,14 @@ pub fn start(data_dir: &Path, extra_env: &[(&str, &str)]) -> Running {
             .expect("latchkey exited before listening")
             .unwrap();
         if let Some(rest) = line.strip_prefix("latchkey listening on ") {
-            break format!("http://{}", rest.split_whitespace().next().unwrap());
+            // latchkey listening on 127.0.0.1:PORT (issuer http://127.0.0.1:PORT)
+            let addr = rest.split_whitespace().next().unwrap();
+            let scheme = if rest.contains("(issuer https://") {
+                "https"
+            } else {
+                "http"
+            };
+            break format!("{scheme}://{addr}");
         }
         banner.push_str(&line);
         banner.push('\n');
@@ -299,7 +317,7 @@ fn help_documents_every_option_and_bad_config_fails_clearly() {
     for (_, env, _) in latchkey_server::config::keys() {
         assert!(help.contains(&env), "--help lacks {env}");
     }
-    for flag in ["--listen", "--data-dir", "--config", "--dev"] {
+    for flag in ["--listen", "--data-dir", "--config", "--dev", "--tls"] {
         assert!(help.contains(flag), "--help lacks {flag}");
     }
     let dir = tempfile::tempdir().unwrap();

@@ -31,5 +31,6 @@ mod service_accounts;
 mod sources_helpers;
 mod support;
 mod throttling;
+mod tls;
 mod upload_memory;
 mod usage;
