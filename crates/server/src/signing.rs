@@ -10,8 +10,11 @@
 //! keys) with compare-and-set writes, then reloads its [`Keyring`] if the stored keys changed.
 //! So a key published by one node is in every node's JWKS and verifier within one round, long
 //! before it signs (`tokens.key_publish_ahead_secs`), and a retired key keeps verifying until
-//! every token it signed has expired.
+//! every token it signed has expired. A key an admin promotes `immediately` is not published
+//! ahead; a node meeting one of its tokens before its next round reloads its keys at once
+//! ([`SigningKeys::verify`]).
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use latchkey_core::audit::{Actor, AuditAction};
@@ -22,6 +25,8 @@ use latchkey_core::keys::vault::MasterKey;
 use latchkey_core::keys::{KeyState, SigningAlg, StoredKey};
 use latchkey_core::store::{Store, StoreError};
 use latchkey_core::time::UnixMillis;
+use latchkey_core::token::claims::AccessTokenClaims;
+use latchkey_core::token::verify::VerifyError;
 use latchkey_proto::keys::{SigningKeyBody, SigningKeyList};
 
 use crate::keyring::Keyring;
@@ -48,7 +53,12 @@ pub struct SigningKeys {
     /// The installation's initial organization: its admins manage the keys, and its audit log
     /// records every key change.
     installation_org: OnceLock<OrgId>,
+    /// When a token with an unknown `kid` last made this node reload its keys (ms).
+    unknown_kid_reload_at: AtomicI64,
 }
+
+/// How often a token signed by an unknown key may make a node reload its keys.
+const UNKNOWN_KID_COOLDOWN_MS: i64 = 1000;
 
 impl SigningKeys {
     /// Loads the keys, creating the active key for `alg` if none is stored.
@@ -83,12 +93,43 @@ impl SigningKeys {
             policy,
             current: RwLock::new(Arc::new(ring)),
             installation_org: OnceLock::new(),
+            unknown_kid_reload_at: AtomicI64::new(i64::MIN),
         })
     }
 
     /// The keyring to sign and verify with now. Take it once per request.
     pub fn current(&self) -> Arc<Keyring> {
         Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Verifies an access token. A token signed by a key this node does not know yet (another
+    /// node promoted a key with `immediately` since this node's last round) makes it reload
+    /// its keys once and try again; at most once a second, so unknown kids cannot be used to
+    /// load the database.
+    pub async fn verify(
+        &self,
+        store: &dyn Store,
+        token: &str,
+        now: UnixMillis,
+    ) -> Result<AccessTokenClaims, VerifyError> {
+        match self.current().verifier.verify(token, now) {
+            Err(VerifyError::UnknownKey) if self.may_reload_for_unknown_kid(now) => {
+                if let Err(e) = self.reload(store, now).await {
+                    tracing::warn!(error = %e, "could not reload the signing keys");
+                }
+                self.current().verifier.verify(token, now)
+            }
+            verified => verified,
+        }
+    }
+
+    fn may_reload_for_unknown_kid(&self, now: UnixMillis) -> bool {
+        let last = self.unknown_kid_reload_at.load(Ordering::Relaxed);
+        now.0.saturating_sub(last) >= UNKNOWN_KID_COOLDOWN_MS
+            && self
+                .unknown_kid_reload_at
+                .compare_exchange(last, now.0, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
     }
 
     /// Names the installation's initial organization.

@@ -250,3 +250,106 @@ async fn an_admin_rotates_with_the_cli_and_only_the_operator_may() {
     assert_eq!(r.status, 400, "{}", r.text);
     let _: Value = r.json;
 }
+
+/// A node started with `config`, its base URL, and the sender that stops it.
+async fn node(
+    config: latchkey_server::config::Config,
+) -> (
+    String,
+    Option<latchkey_proto::dev::DevCredentials>,
+    tokio::sync::oneshot::Sender<()>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server = latchkey_server::Server::start(config, listener, Clock::system())
+        .await
+        .expect("node starts");
+    let url = format!("http://{}", server.local_addr());
+    let dev = server.dev_credentials().cloned();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server.run(async move {
+        let _ = rx.await;
+    }));
+    (url, dev, tx)
+}
+
+#[tokio::test]
+async fn another_node_accepts_a_key_promoted_at_once_before_its_next_round() {
+    // Two nodes on one database and master key, behind one public URL, each with its
+    // maintenance round an hour away: only the unknown-kid reload can teach node B the key.
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut config = latchkey_server::config::Config {
+        listen: "127.0.0.1:0".into(),
+        data_dir: dir_a.path().to_path_buf(),
+        public_url: "http://latchkey.test".into(),
+        dev: true,
+        ..Default::default()
+    };
+    config.cluster.usage_flush_secs = 3600;
+    let (a, dev, _stop_a) = node(config.clone()).await;
+    config.database_url = config.effective_database_url();
+    config.master_key_file = config.effective_master_key_file().display().to_string();
+    config.data_dir = dir_b.path().to_path_buf();
+    config.dev = false;
+    let (b, _, _stop_b) = node(config).await;
+
+    let dev = dev.unwrap();
+    let c = &dev.credentials.oauth_server_to_server;
+    let token_from = |url: String| {
+        let form = format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            c.client_id, c.client_secret
+        );
+        async move {
+            let r = post_form(&format!("{url}/ims/token/v3"), &form).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.json["access_token"].as_str().unwrap().to_owned()
+        }
+    };
+    let active_on = |url: String, token: String| {
+        let form = format!(
+            "client_id={}&client_secret={}&token={token}",
+            c.client_id, c.client_secret
+        );
+        async move {
+            let r = post_form(&format!("{url}/ims/introspect"), &form).await;
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.json["active"].as_bool().unwrap()
+        }
+    };
+    let first = token_from(a.clone()).await;
+    assert!(active_on(b.clone(), first.clone()).await);
+
+    let admin = dev.admin.as_ref().unwrap();
+    let r = post_form(
+        &format!("{a}/ims/token/v3"),
+        &format!(
+            "grant_type=client_credentials&client_id={}&client_secret={}",
+            admin.client_id, admin.client_secret
+        ),
+    )
+    .await;
+    let admin_token = r.json["access_token"].as_str().unwrap().to_owned();
+    let r = send(
+        client()
+            .post(format!("{a}/console/keys/rotate?immediately=true"))
+            .bearer_auth(&admin_token)
+            .header("x-api-key", &admin.client_id),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    let second = token_from(a.clone()).await;
+    assert_ne!(
+        kid(&second),
+        kid(&first),
+        "node A signs with the new key at once"
+    );
+    assert!(
+        active_on(b.clone(), second).await,
+        "node B learns the new key from the database when it meets its kid"
+    );
+    assert!(
+        active_on(b, first).await,
+        "and still accepts the retired key's tokens"
+    );
+}

@@ -52,7 +52,7 @@ pub async fn check(
             GET_TOKEN,
         )
     })?;
-    let claims = match state.keys.current().verifier.verify(token, now) {
+    let claims = match state.keys.verify(state.store.as_ref(), token, now).await {
         Ok(c) => c,
         Err(VerifyError::Expired) => {
             return Err(Denial::new(

@@ -64,7 +64,7 @@ pub async fn check_token(
     token: &str,
     now: UnixMillis,
 ) -> Result<Result<AccessTokenClaims, Inactive>, TokenError> {
-    let claims = match state.keys.current().verifier.verify(token, now) {
+    let claims = match state.keys.verify(state.store.as_ref(), token, now).await {
         Ok(c) => c,
         Err(e) => {
             tracing::debug!(reason = %e, "token did not verify");

@@ -36,7 +36,7 @@ async fn revoke_inner(state: &AppState, peer: SocketAddr, req: Request) -> Resul
             "token is missing: send the token to revoke".into(),
         ))
     })?;
-    let Ok(claims) = state.keys.current().verifier.verify(token, now) else {
+    let Ok(claims) = state.keys.verify(state.store.as_ref(), token, now).await else {
         return Ok(());
     };
     if claims.client_id != caller.credential.client_id.as_str() {
