@@ -202,7 +202,17 @@ pub fn one_line(e: &CliError) -> String {
             line.push_str(&cause);
         }
     }
+    if let Some(hint) = hint(&line) {
+        line.push_str(hint);
+    }
     line.replace(['\n', '\r'], " ")
+}
+
+/// What to do about a failure whose message alone does not say it.
+fn hint(line: &str) -> Option<&'static str> {
+    (line.contains("UnknownIssuer") || line.contains("invalid peer certificate")).then_some(
+        " (the server's certificate is not signed by an authority this machine trusts: for a server started with `latchkey serve --tls`, run with SSL_CERT_FILE=<its data dir>/tls/cert.pem)",
+    )
 }
 
 /// Reports the outcome of a client command and gives its exit code.

@@ -336,3 +336,15 @@ fn serve_tls_prints_a_curl_that_trusts_the_certificate() {
         assert!(!logs.contains(line), "a log line contains the TLS key");
     }
 }
+
+#[tokio::test]
+async fn the_cli_says_how_to_trust_a_self_signed_certificate() {
+    use crate::cli_run::{latchkey, with_dev_file};
+    let s = TestServer::start_with(self_signed, Clock::system()).await;
+    let args = with_dev_file(&s, &["token", "--no-cache"]);
+    let untrusted = latchkey(&args, &[]).await;
+    untrusted.fails(3, "SSL_CERT_FILE=<its data dir>/tls/cert.pem");
+    let cert = cert_of(s.dir.path()).display().to_string();
+    let trusted = latchkey(&args, &[("SSL_CERT_FILE", cert.as_str())]).await;
+    assert_eq!(trusted.ok().trim().split('.').count(), 3, "a JWT");
+}
