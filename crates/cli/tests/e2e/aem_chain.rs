@@ -868,3 +868,39 @@ async fn a_refused_upload_is_answered_rather_than_cut_off() {
     assert_eq!(r.status, 400, "{}", r.text);
     assert!(r.text.contains("name"), "{}", r.text);
 }
+
+#[tokio::test]
+async fn revoking_a_credential_s_tokens_takes_effect_on_this_node_at_once() {
+    // The gateway caches credentials for cluster.credential_cache_ms; a change made through
+    // this node must not wait for that (a minute here, so waiting would fail the test).
+    let s =
+        TestServer::start_with(|c| c.cluster.credential_cache_ms = 60_000, Clock::system()).await;
+    let demo = s.dev.credentials.oauth_server_to_server.clone();
+    let token = crate::support::demo_token(&s).await;
+    let url = s.url(&format!(
+        "/adobe/assets/{}/metadata",
+        s.dev.aem.as_ref().unwrap().sample_asset_id
+    ));
+    let call = || {
+        client()
+            .get(&url)
+            .bearer_auth(&token)
+            .header("x-api-key", &demo.client_id)
+    };
+    assert_eq!(send(call()).await.status, 200);
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    let admin = admin_token(&s).await;
+    let r = console(
+        &s,
+        Method::POST,
+        &format!(
+            "/console/organizations/{}/credentials/{}/revoke_tokens",
+            s.dev.org_id, demo.credential_id
+        ),
+        &admin,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_denied(&send(call()).await, 401, "gateway", "credential_revoked");
+}

@@ -364,6 +364,7 @@ pub async fn revoke_tokens(
         .store
         .revoke_credential_tokens(cred.id, p.now, &audit)
         .await?;
+    state.credentials.invalidate(cred.client_id.as_str());
     tracing::info!(client_id = %cred.client_id, actor = %p.credential.client_id, "all tokens of a credential revoked");
     Ok(Json(TokensRevoked {
         revoked_before: p.now.0.to_string(),
