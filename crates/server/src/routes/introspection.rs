@@ -75,9 +75,13 @@ pub async fn check_token(
         tracing::error!(error = %e, "token status lookup failed");
         TokenError::Unavailable
     };
+    // Through the node's caches, as the AEM gateway reads them: a revocation or credential
+    // change made on this node is seen at once, one made on another within
+    // `cluster.credential_cache_ms`.
+    let store = state.store.as_ref();
     if state
-        .store
-        .is_token_revoked(&claims.jti)
+        .aem
+        .is_revoked(store, &claims.jti)
         .await
         .map_err(unavailable)?
     {
@@ -87,11 +91,14 @@ pub async fn check_token(
         return Ok(Err(Inactive::Invalid));
     };
     let found = state
-        .store
-        .find_credential_for_auth(&client_id)
+        .credentials
+        .get(store, &client_id)
         .await
         .map_err(unavailable)?;
-    let live = found.is_some_and(|(c, _)| credential_accepts(&c, &claims));
+    let live = found
+        .as_ref()
+        .as_ref()
+        .is_some_and(|(c, _)| credential_accepts(c, &claims));
     if !live {
         return Ok(Err(Inactive::CredentialRevoked));
     }
