@@ -96,14 +96,7 @@ fn seed_curl_commands_work_against_a_fresh_dev_server() {
     let dir = tempfile::tempdir().unwrap();
     let r = start(dir.path(), &[]);
     // The banner's curl, pasted into a shell as printed.
-    let cmd: String = r
-        .banner
-        .lines()
-        .skip_while(|l| !l.starts_with("Get a token:"))
-        .skip_while(|l| !l.trim_start().starts_with("curl"))
-        .take_while(|l| !l.trim().is_empty())
-        .map(|l| l.trim_end_matches('\\').trim().to_owned() + " ")
-        .collect();
+    let cmd = banner_curl(&r.banner);
     assert!(cmd.starts_with("curl -X POST"), "banner: {}", r.banner);
     // The first start also printed the bootstrap admin credential, once.
     assert!(
@@ -330,4 +323,15 @@ fn help_documents_every_option_and_bad_config_fails_clearly() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("LATCHKEY_TOKEN_LIFETIME"), "{err}");
+}
+
+/// The banner's "Get a token:" curl command as one line, as a shell would join it.
+pub fn banner_curl(banner: &str) -> String {
+    banner
+        .lines()
+        .skip_while(|l| !l.starts_with("Get a token:"))
+        .skip_while(|l| !l.trim_start().starts_with("curl"))
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| l.trim_end_matches('\\').trim().to_owned() + " ")
+        .collect()
 }

@@ -294,14 +294,7 @@ fn serve_tls_prints_a_curl_that_trusts_the_certificate() {
     let r = binary::start_with_args(dir.path(), &["--tls"], &[]);
     assert!(r.base.starts_with("https://127.0.0.1:"), "{}", r.base);
     let cacert = format!("curl --cacert '{}'", cert_of(dir.path()).display());
-    let cmd: String = r
-        .banner
-        .lines()
-        .skip_while(|l| !l.starts_with("Get a token:"))
-        .skip_while(|l| !l.trim_start().starts_with("curl"))
-        .take_while(|l| !l.trim().is_empty())
-        .map(|l| l.trim_end_matches('\\').trim().to_owned() + " ")
-        .collect();
+    let cmd = binary::banner_curl(&r.banner);
     assert!(
         cmd.starts_with(&format!("{cacert} -X POST '{}/ims/token/v3'", r.base)),
         "{}",

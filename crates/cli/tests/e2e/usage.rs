@@ -14,15 +14,7 @@ async fn last_used_at_is_coalesced_and_flushed_at_shutdown() {
     assert_eq!(before.len(), 1);
     assert!(before[0].last_used_at.is_none());
     for _ in 0..5 {
-        let r = post_form(
-            &s.url("/ims/token/v3"),
-            &format!(
-                "grant_type=client_credentials&client_id={}&client_secret={}",
-                c.client_id, c.client_secret
-            ),
-        )
-        .await;
-        assert_eq!(r.status, 200);
+        demo_token(&s).await;
     }
     // A failed attempt never counts as a use.
     post_form(
